@@ -1,0 +1,11 @@
+//! reportlint: a compliance checker for reports.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`source`] (bytes → text) → [`fold`] (normalised copy + offset map) →
+//! [`document`] (the report model) → [`dsl`] (rules, parsed and checked) →
+//! [`eval`] (rules against a document) → [`findings`] → [`render`].
+
+pub mod document;
+pub mod fold;
+pub mod source;
+pub mod span;
