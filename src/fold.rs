@@ -27,7 +27,10 @@ impl Folded {
 
     /// The source span of the folded byte range `range`.
     pub fn source_span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.source_offset(range.start), self.source_offset(range.end))
+        Span::new(
+            self.source_offset(range.start),
+            self.source_offset(range.end),
+        )
     }
 }
 

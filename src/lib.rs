@@ -6,6 +6,8 @@
 //! [`eval`] (rules against a document) → [`findings`] → [`render`].
 
 pub mod document;
+pub mod dsl;
 pub mod fold;
+pub mod rules;
 pub mod source;
 pub mod span;

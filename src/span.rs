@@ -20,7 +20,10 @@ impl Span {
         if start <= end {
             Span { start, end }
         } else {
-            Span { start: end, end: start }
+            Span {
+                start: end,
+                end: start,
+            }
         }
     }
 
@@ -87,11 +90,7 @@ impl LineIndex {
     /// Byte range of 1-based line `line` (without its newline), if it exists.
     pub fn line_span(&self, text: &str, line: usize) -> Option<Span> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
-        let end = self
-            .starts
-            .get(line)
-            .map(|&n| n - 1)
-            .unwrap_or(text.len());
+        let end = self.starts.get(line).map(|&n| n - 1).unwrap_or(text.len());
         Some(Span::new(start, end))
     }
 

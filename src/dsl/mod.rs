@@ -1,0 +1,10 @@
+//! The rule language: grammar (`grammar/rule.pest`), typed AST, parser and static checker.
+
+pub mod ast;
+pub mod check;
+pub mod parser;
+pub mod types;
+
+pub use check::{base_globals, CheckError, Checker};
+pub use parser::{parse_expr, SyntaxError};
+pub use types::Type;

@@ -1,0 +1,637 @@
+//! Parsing rule expressions: pest pairs in, typed AST out. Pest types never leave
+//! this module.
+
+use std::sync::OnceLock;
+
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+
+use super::ast::{BinOp, CmpOp, Expr, ExprKind, Ident, Quantifier, RegexLit, UnOp};
+use crate::span::Span;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/rule.pest"]
+struct RuleParser;
+
+/// A syntax error in an expression, with where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    /// What was expected or what went wrong.
+    pub message: String,
+    /// Where, in the expression text.
+    pub span: Span,
+}
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::implies, Assoc::Right))
+            .op(Op::infix(Rule::or, Assoc::Left))
+            .op(Op::infix(Rule::and, Assoc::Left))
+            .op(Op::prefix(Rule::not))
+            .op(Op::infix(Rule::within, Assoc::Left))
+            .op(Op::infix(Rule::eq, Assoc::Left)
+                | Op::infix(Rule::ne, Assoc::Left)
+                | Op::infix(Rule::lt, Assoc::Left)
+                | Op::infix(Rule::le, Assoc::Left)
+                | Op::infix(Rule::gt, Assoc::Left)
+                | Op::infix(Rule::ge, Assoc::Left)
+                | Op::infix(Rule::approx, Assoc::Left))
+            .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+            .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+            .op(Op::prefix(Rule::neg))
+    })
+}
+
+/// Maximum nesting of an expression; deeper input is refused rather than risking the stack.
+pub const MAX_DEPTH: usize = 200;
+
+/// Parse one expression.
+pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
+    // pest recurses per nesting level: refuse absurd nesting before it can blow the stack.
+    if let Some(span) = too_deep(text) {
+        return Err(SyntaxError {
+            message: format!("expression nested more than {MAX_DEPTH} levels deep"),
+            span,
+        });
+    }
+    let mut pairs = RuleParser::parse(Rule::program, text).map_err(syntax_error)?;
+    let program = pairs.next().ok_or_else(|| SyntaxError {
+        message: "empty expression".into(),
+        span: Span::new(0, text.len()),
+    })?;
+    let expr = program
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::expr)
+        .ok_or_else(|| SyntaxError {
+            message: "empty expression".into(),
+            span: Span::new(0, text.len()),
+        })?;
+    build_expr(expr)
+}
+
+fn too_deep(text: &str) -> Option<Span> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(Span::new(i, i + 1));
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
+    let span = match e.location {
+        pest::error::InputLocation::Pos(p) => Span::new(p, p),
+        pest::error::InputLocation::Span((a, b)) => Span::new(a, b),
+    };
+    let e = e.renamed_rules(|r| describe(*r).to_string());
+    SyntaxError {
+        message: e.variant.message().into_owned(),
+        span,
+    }
+}
+
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of expression",
+        Rule::expr | Rule::postfix_expr | Rule::comp_map => "an expression",
+        Rule::infix | Rule::implies => "an operator",
+        Rule::or => "`or`",
+        Rule::and => "`and`",
+        Rule::within => "`within`",
+        Rule::eq => "`==`",
+        Rule::ne => "`!=`",
+        Rule::le => "`<=`",
+        Rule::ge => "`>=`",
+        Rule::lt => "`<`",
+        Rule::gt => "`>`",
+        Rule::approx => "`≈`",
+        Rule::add => "`+`",
+        Rule::sub => "`-`",
+        Rule::mul => "`*`",
+        Rule::div => "`/`",
+        Rule::neg => "`-`",
+        Rule::not => "`not`",
+        Rule::method | Rule::member => "`.member`",
+        Rule::index => "`[index]`",
+        Rule::args => "arguments",
+        Rule::quantifier | Rule::quant_kind => "a quantifier",
+        Rule::where_clause | Rule::kw_where => "`where`",
+        Rule::comprehension => "a comprehension",
+        Rule::let_expr | Rule::kw_let => "`let`",
+        Rule::if_expr | Rule::kw_if => "`if`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_in => "`in`",
+        Rule::kw_for => "`for`",
+        Rule::call => "a function call",
+        Rule::list => "a list",
+        Rule::number => "a number",
+        Rule::percent => "a percentage",
+        Rule::string => "a string",
+        Rule::regex | Rule::regex_body => "a regex /…/",
+        Rule::regex_flags => "regex flags",
+        Rule::boolean => "`true` or `false`",
+        Rule::none_lit => "`none`",
+        Rule::ident | Rule::keyword => "a name",
+        _ => "something else",
+    }
+}
+
+fn span_of(p: &Pair<'_, Rule>) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn unexpected(p: &Pair<'_, Rule>) -> SyntaxError {
+    SyntaxError {
+        message: format!("unexpected {}", describe(p.as_rule())),
+        span: span_of(p),
+    }
+}
+
+fn next<'i>(it: &mut Pairs<'i, Rule>, at: Span) -> Result<Pair<'i, Rule>, SyntaxError> {
+    it.next().ok_or_else(|| SyntaxError {
+        message: "incomplete expression".into(),
+        span: at,
+    })
+}
+
+fn ident(p: Pair<'_, Rule>) -> Ident {
+    Ident {
+        name: p.as_str().to_string(),
+        span: span_of(&p),
+    }
+}
+
+fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
+    pratt()
+        .map_primary(build_postfix)
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let span = span_of(&op).cover(rhs.span);
+            let op = match op.as_rule() {
+                Rule::neg => UnOp::Neg,
+                _ => UnOp::Not,
+            };
+            Ok(Expr {
+                kind: ExprKind::Unary(op, Box::new(rhs)),
+                span,
+            })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let span = lhs.span.cover(rhs.span);
+            let bin = |b| ExprKind::Binary(b, Box::new(lhs.clone()), Box::new(rhs.clone()));
+            let cmp = |c| ExprKind::Compare {
+                op: c,
+                lhs: Box::new(lhs.clone()),
+                rhs: Box::new(rhs.clone()),
+                within: None,
+            };
+            let kind = match op.as_rule() {
+                Rule::implies => bin(BinOp::Implies),
+                Rule::or => bin(BinOp::Or),
+                Rule::and => bin(BinOp::And),
+                Rule::add => bin(BinOp::Add),
+                Rule::sub => bin(BinOp::Sub),
+                Rule::mul => bin(BinOp::Mul),
+                Rule::div => bin(BinOp::Div),
+                Rule::eq => cmp(CmpOp::Eq),
+                Rule::ne => cmp(CmpOp::Ne),
+                Rule::lt => cmp(CmpOp::Lt),
+                Rule::le => cmp(CmpOp::Le),
+                Rule::gt => cmp(CmpOp::Gt),
+                Rule::ge => cmp(CmpOp::Ge),
+                Rule::approx => cmp(CmpOp::Approx),
+                Rule::within => match lhs.kind {
+                    ExprKind::Compare {
+                        op: c,
+                        lhs: a,
+                        rhs: b,
+                        within: None,
+                    } => ExprKind::Compare {
+                        op: c,
+                        lhs: a,
+                        rhs: b,
+                        within: Some(Box::new(rhs)),
+                    },
+                    _ => {
+                        return Err(SyntaxError {
+                            message:
+                                "`within` needs a comparison before it, as in `a ≈ b within 1%`"
+                                    .into(),
+                            span: span_of(&op),
+                        })
+                    }
+                },
+                _ => return Err(unexpected(&op)),
+            };
+            Ok(Expr { kind, span })
+        })
+        .parse(pair.into_inner())
+}
+
+fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let mut expr = build_primary(next(&mut inner, span)?)?;
+    for post in inner {
+        let pspan = span_of(&post);
+        let whole = expr.span.cover(pspan);
+        expr = match post.as_rule() {
+            Rule::member => {
+                let name = ident(next(&mut post.into_inner(), pspan)?);
+                Expr {
+                    kind: ExprKind::Member(Box::new(expr), name),
+                    span: whole,
+                }
+            }
+            Rule::method => {
+                let mut it = post.into_inner();
+                let func = ident(next(&mut it, pspan)?);
+                let mut args = vec![expr];
+                if let Some(a) = it.next() {
+                    args.extend(build_args(a)?);
+                }
+                Expr {
+                    kind: ExprKind::Call { func, args },
+                    span: whole,
+                }
+            }
+            Rule::index => {
+                let i = build_expr(next(&mut post.into_inner(), pspan)?)?;
+                Expr {
+                    kind: ExprKind::Index(Box::new(expr), Box::new(i)),
+                    span: whole,
+                }
+            }
+            _ => return Err(unexpected(&post)),
+        };
+    }
+    Ok(expr)
+}
+
+fn build_args(pair: Pair<'_, Rule>) -> Result<Vec<Expr>, SyntaxError> {
+    pair.into_inner().map(build_expr).collect()
+}
+
+/// Half the unit of the last digit of a decimal literal ("91.7" → 0.05, "100" → 0.5).
+pub fn literal_precision(digits: &str) -> f64 {
+    match digits.split_once('.') {
+        Some((_, frac)) => 0.5 * 10f64.powi(-(frac.len() as i32)),
+        None => 0.5,
+    }
+}
+
+fn build_primary(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
+    let span = span_of(&pair);
+    let kind = match pair.as_rule() {
+        Rule::expr => return build_expr(pair),
+        Rule::number => {
+            let s = pair.as_str();
+            ExprKind::Number {
+                value: s.parse().unwrap_or(f64::NAN),
+                precision: literal_precision(s),
+            }
+        }
+        Rule::percent => {
+            let s = pair.as_str().trim_end_matches('%');
+            ExprKind::Percent {
+                value: s.parse::<f64>().unwrap_or(f64::NAN) / 100.0,
+                precision: literal_precision(s) / 100.0,
+            }
+        }
+        Rule::string => ExprKind::Text(unescape(pair.as_str())),
+        Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+        Rule::none_lit => ExprKind::None,
+        Rule::regex => {
+            let mut it = pair.into_inner();
+            let body = next(&mut it, span)?;
+            let flags = it
+                .next()
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default();
+            ExprKind::Regex(RegexLit {
+                pattern: body.as_str().to_string(),
+                flags,
+                pattern_span: span_of(&body),
+                compiled: None,
+            })
+        }
+        Rule::ident => ExprKind::Var(ident(pair)),
+        Rule::list => {
+            let items = match pair.into_inner().next() {
+                Some(a) => build_args(a)?,
+                None => vec![],
+            };
+            ExprKind::List(items)
+        }
+        Rule::call => {
+            let mut it = pair.into_inner();
+            let func = ident(next(&mut it, span)?);
+            let args = match it.next() {
+                Some(a) => build_args(a)?,
+                None => vec![],
+            };
+            ExprKind::Call { func, args }
+        }
+        Rule::quantifier => {
+            let mut it = pair.into_inner();
+            let kind = match next(&mut it, span)?.as_str().trim() {
+                "all" => Quantifier::All,
+                "any" => Quantifier::Any,
+                _ => Quantifier::None,
+            };
+            let var = ident(next(&mut it, span)?);
+            let mut list = None;
+            let mut filter = None;
+            let mut body = None;
+            for p in it {
+                match p.as_rule() {
+                    Rule::kw_in => {}
+                    Rule::where_clause => filter = Some(Box::new(build_where(p)?)),
+                    Rule::expr if list.is_none() => list = Some(Box::new(build_expr(p)?)),
+                    Rule::expr => body = Some(Box::new(build_expr(p)?)),
+                    _ => return Err(unexpected(&p)),
+                }
+            }
+            ExprKind::Quant {
+                kind,
+                var,
+                list: list.ok_or_else(|| incomplete(span))?,
+                filter,
+                body: body.ok_or_else(|| incomplete(span))?,
+            }
+        }
+        Rule::comprehension => {
+            let mut it = pair.into_inner();
+            let func = ident(next(&mut it, span)?);
+            let mut map = None;
+            let mut var = None;
+            let mut list = None;
+            let mut filter = None;
+            for p in it {
+                match p.as_rule() {
+                    Rule::comp_map => {
+                        let e = next(&mut p.into_inner(), span)?;
+                        map = Some(Box::new(build_expr(e)?));
+                    }
+                    Rule::kw_for | Rule::kw_in => {}
+                    Rule::ident => var = Some(ident(p)),
+                    Rule::expr => list = Some(Box::new(build_expr(p)?)),
+                    Rule::where_clause => filter = Some(Box::new(build_where(p)?)),
+                    _ => return Err(unexpected(&p)),
+                }
+            }
+            ExprKind::Comprehension {
+                func,
+                map,
+                var: var.ok_or_else(|| incomplete(span))?,
+                list: list.ok_or_else(|| incomplete(span))?,
+                filter,
+            }
+        }
+        Rule::let_expr => {
+            let mut it = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_let);
+            let name = ident(it.next().ok_or_else(|| incomplete(span))?);
+            let value = build_expr(it.next().ok_or_else(|| incomplete(span))?)?;
+            let body = build_expr(it.next().ok_or_else(|| incomplete(span))?)?;
+            ExprKind::Let {
+                name,
+                value: Box::new(value),
+                body: Box::new(body),
+            }
+        }
+        Rule::if_expr => {
+            let mut parts = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
+            let cond = build_expr(parts.next().ok_or_else(|| incomplete(span))?)?;
+            let then = build_expr(parts.next().ok_or_else(|| incomplete(span))?)?;
+            let otherwise = parts.next().map(build_expr).transpose()?;
+            ExprKind::If {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                otherwise: otherwise.map(Box::new),
+            }
+        }
+        _ => return Err(unexpected(&pair)),
+    };
+    Ok(Expr { kind, span })
+}
+
+fn build_where(p: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
+    let span = span_of(&p);
+    let e = p
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::expr)
+        .ok_or_else(|| incomplete(span))?;
+    build_expr(e)
+}
+
+fn incomplete(span: Span) -> SyntaxError {
+    SyntaxError {
+        message: "incomplete expression".into(),
+        span,
+    }
+}
+
+fn unescape(quoted: &str) -> String {
+    let inner = &quoted[1..quoted.len().saturating_sub(1).max(1)];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::None => "none".into(),
+            ExprKind::Number { value, .. } => value.to_string(),
+            ExprKind::Percent { value, .. } => format!("{}%", value * 100.0),
+            ExprKind::Text(s) => format!("{s:?}"),
+            ExprKind::Regex(r) => format!("/{}/", r.pattern),
+            ExprKind::Var(i) => i.name.clone(),
+            ExprKind::List(items) => {
+                format!(
+                    "[{}]",
+                    items.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
+            }
+            ExprKind::Unary(op, e) => format!("({op:?} {})", show(e)),
+            ExprKind::Binary(op, a, b) => format!("({op:?} {} {})", show(a), show(b)),
+            ExprKind::Compare {
+                op,
+                lhs,
+                rhs,
+                within,
+            } => match within {
+                Some(w) => format!(
+                    "({} {} {} within {})",
+                    show(lhs),
+                    op.symbol(),
+                    show(rhs),
+                    show(w)
+                ),
+                None => format!("({} {} {})", show(lhs), op.symbol(), show(rhs)),
+            },
+            ExprKind::Member(e, m) => format!("{}.{}", show(e), m.name),
+            ExprKind::Call { func, args } => format!(
+                "{}({})",
+                func.name,
+                args.iter().map(show).collect::<Vec<_>>().join(", ")
+            ),
+            ExprKind::Index(a, i) => format!("{}[{}]", show(a), show(i)),
+            ExprKind::Quant {
+                kind,
+                var,
+                list,
+                filter,
+                body,
+            } => format!(
+                "({kind:?} {} in {}{}: {})",
+                var.name,
+                show(list),
+                filter
+                    .as_ref()
+                    .map(|f| format!(" where {}", show(f)))
+                    .unwrap_or_default(),
+                show(body)
+            ),
+            ExprKind::Comprehension {
+                func,
+                map,
+                var,
+                list,
+                filter,
+            } => format!(
+                "{}({}{} in {}{})",
+                func.name,
+                map.as_ref()
+                    .map(|m| format!("{} for ", show(m)))
+                    .unwrap_or_default(),
+                var.name,
+                show(list),
+                filter
+                    .as_ref()
+                    .map(|f| format!(" where {}", show(f)))
+                    .unwrap_or_default()
+            ),
+            ExprKind::Let { name, value, body } => {
+                format!("(let {} = {}; {})", name.name, show(value), show(body))
+            }
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => format!(
+                "(if {} then {}{})",
+                show(cond),
+                show(then),
+                otherwise
+                    .as_ref()
+                    .map(|o| format!(" else {}", show(o)))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    fn p(s: &str) -> String {
+        show(&parse_expr(s).unwrap_or_else(|e| panic!("{s}: {e:?}")))
+    }
+
+    #[test]
+    fn precedence() {
+        assert_eq!(p("1 + 2 * 3"), "(Add 1 (Mul 2 3))");
+        assert_eq!(p("a and b or c"), "(Or (And a b) c)");
+        assert_eq!(p("not a == b"), "(Not (a == b))");
+        assert_eq!(p("a => b => c"), "(Implies a (Implies b c))");
+        assert_eq!(p("-x * 2"), "(Mul (Neg x) 2)");
+        assert_eq!(p("a ≈ b within 1%"), "(a ≈ b within 1%)");
+        assert_eq!(p("a ~= b / c"), "(a ≈ (Div b c))");
+    }
+
+    #[test]
+    fn regex_versus_division() {
+        assert_eq!(p("m.handled / m.received"), "(Div m.handled m.received)");
+        assert_eq!(
+            p("exists(section(/收费|减免/))"),
+            "exists(section(/收费|减免/))"
+        );
+        assert_eq!(p(r"matches(/a\/b/)"), r"matches(/a\/b/)");
+    }
+
+    #[test]
+    fn quantifiers_and_friends() {
+        assert_eq!(
+            p("all m in matches(/x/) where m.a > 1: m.b == 2 and true"),
+            "(All m in matches(/x/) where (m.a > 1): (And (m.b == 2) true))"
+        );
+        assert_eq!(p("none x in xs: x"), "(None x in xs: x)");
+        assert_eq!(p("none"), "none");
+        assert_eq!(
+            p("count(s in report.sections where s.level == 1)"),
+            "count(s in report.sections where (s.level == 1))"
+        );
+        assert_eq!(p("sum(n.value for n in ns)"), "sum(n.value for n in ns)");
+        assert_eq!(p("count(xs)"), "count(xs)");
+        assert_eq!(p("let r = a / b; r > 1"), "(let r = (Div a b); (r > 1))");
+        assert_eq!(p("if a then b else c"), "(if a then b else c)");
+        assert_eq!(p("xs.first().value"), "first(xs).value");
+        assert_eq!(p("[1, 2][0]"), "[1, 2][0]");
+        assert_eq!(
+            p("report.year <= 2018 # a comment"),
+            "(report.year <= 2018)"
+        );
+    }
+
+    #[test]
+    fn literals() {
+        let e = parse_expr("91.7%").unwrap();
+        match e.kind {
+            ExprKind::Percent { value, precision } => {
+                assert!((value - 0.917).abs() < 1e-12);
+                assert!((precision - 0.0005).abs() < 1e-12);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p(r#""a\"b""#), r#""a\"b""#);
+    }
+
+    #[test]
+    fn errors_have_spans() {
+        let e = parse_expr("a + ").unwrap_err();
+        assert_eq!(e.span.start, 4);
+        let e = parse_expr("exists(section(/x/)").unwrap_err();
+        assert!(e.span.start >= 18, "{e:?}");
+        let e = parse_expr("1 within 2").unwrap_err();
+        assert!(e.message.contains("within"));
+        let deep = "(".repeat(10_000) + "1" + &")".repeat(10_000);
+        assert!(parse_expr(&deep).unwrap_err().message.contains("nested"));
+    }
+}

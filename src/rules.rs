@@ -1,0 +1,843 @@
+//! Rule packs: TOML files holding DSL expressions, loaded, parsed and checked before
+//! any report is read. A pack is a folder of `*.toml` files; a rule's full id is
+//! `pack/id`. The built-in packs under `rules/` are embedded in the binary.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use toml::Spanned;
+
+use crate::dsl::ast::{Expr, ExprKind, Quantifier};
+use crate::dsl::{base_globals, parse_expr, Checker, Type};
+use crate::span::Span;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Probably wrong.
+    Warning,
+    /// Wrong.
+    Error,
+}
+
+impl Severity {
+    /// Parse "error" / "warning" / "info".
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule file's text, kept for diagnostics that point into it.
+#[derive(Debug)]
+pub struct RuleFile {
+    /// Its name as shown to people (`rules/ogi/structure.toml` or `<built-in>/ogi/...`).
+    pub name: String,
+    /// Its contents.
+    pub text: Arc<str>,
+}
+
+/// An expression from a rule file, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct CompiledExpr {
+    /// The typed AST (regexes compiled).
+    pub expr: Expr,
+    /// The expression text.
+    pub text: Arc<str>,
+    /// The static type.
+    pub ty: Type,
+}
+
+/// A piece of a message template.
+#[derive(Debug, Clone)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// `{expr}`: a value, formatted as the report wrote it.
+    Expr(CompiledExpr),
+}
+
+/// What a rule test expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expectation {
+    /// At least one finding.
+    Fail,
+    /// No finding and assessed.
+    Pass,
+    /// Not assessed.
+    NotApplicable,
+}
+
+/// An example report beside a rule, with the outcome it must give.
+#[derive(Debug, Clone)]
+pub struct RuleTest {
+    /// The report text.
+    pub report: String,
+    /// The expected outcome.
+    pub expect: Expectation,
+    /// Texts that some label of the findings must cover exactly.
+    pub labels: Vec<String>,
+    /// Where the test stands in its rule file.
+    pub span: Span,
+}
+
+/// A loaded rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Full id: `pack/id`.
+    pub id: String,
+    /// Index of its pack in `RuleSet::packs`.
+    pub pack: usize,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// A short English title.
+    pub title: String,
+    /// The message, with `{…}` placeholders.
+    pub message: Vec<TemplatePart>,
+    /// The message as written.
+    pub message_text: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The article, format or standard it enforces.
+    pub reference: Option<String>,
+    /// The regime tag (e.g. `R2008`, `R2019+`), informational.
+    pub regime: Option<String>,
+    /// When the rule applies (absent: always).
+    pub when: Option<CompiledExpr>,
+    /// What must hold.
+    pub check: CompiledExpr,
+    /// Whether waivers may silence it.
+    pub waivable: bool,
+    /// Tests beside the rule.
+    pub tests: Vec<RuleTest>,
+    /// The file it came from.
+    pub file: Arc<RuleFile>,
+}
+
+/// A pack-level definition (`[let]`).
+#[derive(Debug, Clone)]
+pub struct LetDef {
+    /// Its name.
+    pub name: String,
+    /// Its expression.
+    pub expr: CompiledExpr,
+}
+
+/// A pack: a named folder of rule files.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// The pack name (the folder name).
+    pub name: String,
+    /// Its `[let]` definitions in dependency order.
+    pub lets: Vec<LetDef>,
+}
+
+/// Every loaded rule.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    /// The packs.
+    pub packs: Vec<Pack>,
+    /// The rules, in load order (packs in order, files sorted, rules as written).
+    pub rules: Vec<Rule>,
+}
+
+/// A mistake in a rule file, pointing at the exact characters.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(reportlint::rules::invalid))]
+pub struct RuleError {
+    /// What is wrong.
+    pub message: String,
+    /// The rule file.
+    #[source_code]
+    pub src: NamedSource<Arc<str>>,
+    /// Where.
+    #[label("{label}")]
+    pub span: SourceSpan,
+    /// What the label says.
+    pub label: String,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// Everything wrong with the rule files, all at once.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{} error(s) in the rule files", errors.len())]
+#[diagnostic(code(reportlint::rules::load))]
+pub struct RuleLoadErrors {
+    /// Each mistake.
+    #[related]
+    pub errors: Vec<RuleError>,
+}
+
+/// A folder of rules that could not be read at all.
+#[derive(Debug, Error, Diagnostic)]
+#[error("cannot read rules from {path}: {source}")]
+#[diagnostic(code(reportlint::rules::io))]
+pub struct RuleIoError {
+    /// The folder or file.
+    pub path: PathBuf,
+    /// The OS error.
+    #[source]
+    pub source: std::io::Error,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileToml {
+    #[serde(default, rename = "let")]
+    lets: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    rule: Vec<RuleToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleToml {
+    id: Spanned<String>,
+    severity: Option<Spanned<String>>,
+    title: Option<String>,
+    message: Spanned<String>,
+    help: Option<String>,
+    reference: Option<String>,
+    regime: Option<String>,
+    when: Option<Spanned<String>>,
+    check: Spanned<String>,
+    waivable: Option<bool>,
+    #[serde(default)]
+    test: Vec<Spanned<TestToml>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestToml {
+    report: String,
+    expect: Expectation,
+    #[serde(default)]
+    labels: Vec<String>,
+}
+
+/// Sources of rule files for one pack: (display name, contents).
+pub type PackSource = (String, Vec<(String, Arc<str>)>);
+
+/// The built-in packs, from the embedded files.
+pub fn builtin_sources() -> Vec<PackSource> {
+    let mut packs: BTreeMap<String, Vec<(String, Arc<str>)>> = BTreeMap::new();
+    for (path, text) in EMBEDDED_RULES {
+        let (pack, _) = path.split_once('/').unwrap_or(("builtin", path));
+        packs
+            .entry(pack.to_string())
+            .or_default()
+            .push((format!("<built-in>/{path}"), Arc::from(*text)));
+    }
+    packs.into_iter().collect()
+}
+
+/// The packs in a folder: the folder itself if it holds `*.toml` files, and each
+/// sub-folder that does.
+pub fn dir_sources(dir: &Path) -> Result<Vec<PackSource>, RuleIoError> {
+    let io = |source| RuleIoError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut packs = Vec::new();
+    let own = toml_files(dir).map_err(io)?;
+    let name_of = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "rules".into())
+    };
+    if !own.is_empty() {
+        let canon = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        packs.push((name_of(&canon), read_all(&own)?));
+    }
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    subdirs.sort();
+    for sub in subdirs {
+        let files = toml_files(&sub).map_err(|source| RuleIoError {
+            path: sub.clone(),
+            source,
+        })?;
+        if !files.is_empty() {
+            packs.push((name_of(&sub), read_all(&files)?));
+        }
+    }
+    Ok(packs)
+}
+
+fn toml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read_all(files: &[PathBuf]) -> Result<Vec<(String, Arc<str>)>, RuleIoError> {
+    files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map(|t| (f.display().to_string(), Arc::from(t)))
+                .map_err(|source| RuleIoError {
+                    path: f.clone(),
+                    source,
+                })
+        })
+        .collect()
+}
+
+struct Loader {
+    errors: Vec<RuleError>,
+}
+
+impl Loader {
+    fn error(
+        &mut self,
+        file: &Arc<RuleFile>,
+        span: Span,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        self.errors.push(RuleError {
+            message,
+            src: NamedSource::new(file.name.clone(), file.text.clone()),
+            span: span.into(),
+            label: label.to_string(),
+            help,
+        });
+    }
+}
+
+/// Where the contents of a TOML string value start in the file, if they map 1:1
+/// (literal strings always do; basic strings only without escapes).
+fn content_base(file: &str, value_span: Span, value: &str) -> Option<usize> {
+    let raw = file.get(value_span.start..value_span.end)?;
+    let mut start = value_span.start;
+    for quote in ["'''", "\"\"\"", "'", "\""] {
+        if let Some(rest) = raw.strip_prefix(quote) {
+            start += quote.len();
+            if quote.len() == 3 {
+                if rest.starts_with("\r\n") {
+                    start += 2;
+                } else if rest.starts_with('\n') {
+                    start += 1;
+                }
+            }
+            break;
+        }
+    }
+    (file.get(start..start + value.len()) == Some(value)).then_some(start)
+}
+
+/// A DSL string inside a rule file: its text and how to map its offsets into the file.
+struct DslText<'a> {
+    text: &'a str,
+    value_span: Span,
+    base: Option<usize>,
+}
+
+impl DslText<'_> {
+    fn file_span(&self, s: Span) -> Span {
+        match self.base {
+            Some(b) => Span::new(b + s.start, b + s.end.max(s.start)),
+            None => self.value_span,
+        }
+    }
+}
+
+fn spanned_text<'a>(file: &RuleFile, s: &'a Spanned<String>) -> DslText<'a> {
+    let value_span = Span::new(s.span().start, s.span().end);
+    DslText {
+        text: s.get_ref(),
+        value_span,
+        base: content_base(&file.text, value_span, s.get_ref()),
+    }
+}
+
+impl Loader {
+    fn compile(
+        &mut self,
+        file: &Arc<RuleFile>,
+        dsl: &DslText<'_>,
+        checker: &mut Checker<'_>,
+        want: Option<&Type>,
+    ) -> Option<CompiledExpr> {
+        let mut expr = match parse_expr(dsl.text) {
+            Ok(e) => e,
+            Err(e) => {
+                self.error(
+                    file,
+                    dsl.file_span(e.span),
+                    format!("syntax error: {}", e.message),
+                    "here",
+                    None,
+                );
+                return None;
+            }
+        };
+        let ty = checker.check_expecting(&mut expr, want);
+        let errors = checker.take_errors();
+        let ok = errors.is_empty();
+        for e in errors {
+            self.error(file, dsl.file_span(e.span), e.message, "here", e.help);
+        }
+        ok.then(|| CompiledExpr {
+            expr,
+            text: Arc::from(dsl.text),
+            ty,
+        })
+    }
+
+    fn template(
+        &mut self,
+        file: &Arc<RuleFile>,
+        msg: &Spanned<String>,
+        checker: &mut Checker<'_>,
+    ) -> Option<Vec<TemplatePart>> {
+        let dsl = spanned_text(file, msg);
+        let text = dsl.text;
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut ok = true;
+        let mut i = 0;
+        while i < text.len() {
+            let rest = &text[i..];
+            if rest.starts_with("{{") || rest.starts_with("}}") {
+                lit.push_str(&rest[..1]);
+                i += 2;
+            } else if rest.starts_with('{') {
+                let Some(close) = rest.find('}') else {
+                    self.error(
+                        file,
+                        dsl.file_span(Span::new(i, i + 1)),
+                        "unclosed `{` in message".into(),
+                        "opened here",
+                        Some("write `{{` for a literal brace".into()),
+                    );
+                    return None;
+                };
+                let inner = &rest[1..close];
+                let sub = DslText {
+                    text: inner,
+                    value_span: dsl.value_span,
+                    base: dsl.base.map(|b| b + i + 1),
+                };
+                if !lit.is_empty() {
+                    parts.push(TemplatePart::Text(std::mem::take(&mut lit)));
+                }
+                match self.compile(file, &sub, checker, None) {
+                    Some(c) => parts.push(TemplatePart::Expr(c)),
+                    None => ok = false,
+                }
+                i += close + 1;
+            } else {
+                let c = rest.chars().next().unwrap_or(' ');
+                lit.push(c);
+                i += c.len_utf8();
+            }
+        }
+        if !lit.is_empty() {
+            parts.push(TemplatePart::Text(lit));
+        }
+        ok.then_some(parts)
+    }
+}
+
+/// Names a message template can use: the check's top-level `let`s and the variable of
+/// a top-level `all`/`none` quantifier (one finding is made per failing element).
+fn template_bindings(check: &Expr, globals: &HashMap<String, Type>) -> Vec<(String, Type)> {
+    let mut out: Vec<(String, Type)> = Vec::new();
+    let mut e = check.clone();
+    loop {
+        let mut c = Checker::new(globals);
+        for (n, t) in &out {
+            c.bind(n, t.clone());
+        }
+        match e.kind {
+            ExprKind::Let {
+                name,
+                mut value,
+                body,
+            } => {
+                let t = c.check(&mut value);
+                out.push((name.name, t));
+                e = *body;
+            }
+            ExprKind::Quant {
+                kind: Quantifier::All | Quantifier::None,
+                var,
+                mut list,
+                ..
+            } => {
+                let t = c.check(&mut list).element().unwrap_or(Type::Any);
+                out.push((var.name, t));
+                return out;
+            }
+            _ => return out,
+        }
+    }
+}
+
+/// Load packs from their sources. Every error in every file is reported, not just the first.
+pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
+    let mut loader = Loader { errors: Vec::new() };
+    let mut set = RuleSet::default();
+    let mut seen_ids: HashMap<String, String> = HashMap::new();
+    for (pack_name, files) in sources {
+        let pack_index = set.packs.len();
+        let mut parsed = Vec::new();
+        for (name, text) in files {
+            let file = Arc::new(RuleFile {
+                name: name.clone(),
+                text: text.clone(),
+            });
+            match toml::from_str::<FileToml>(text) {
+                Ok(t) => parsed.push((file, t)),
+                Err(e) => {
+                    let span = e.span().map(Span::from).unwrap_or_default();
+                    loader.error(
+                        &file,
+                        span,
+                        format!("invalid rule file: {}", e.message()),
+                        "here",
+                        None,
+                    );
+                }
+            }
+        }
+        // Pack-level definitions, checked in dependency order.
+        let mut let_src: BTreeMap<String, (Arc<RuleFile>, Spanned<String>)> = BTreeMap::new();
+        for (file, t) in &parsed {
+            for (name, value) in &t.lets {
+                if let Some((prev, _)) = let_src.get(name) {
+                    let span = Span::new(value.span().start, value.span().end);
+                    loader.error(
+                        file,
+                        span,
+                        format!("`{name}` is defined twice in pack `{pack_name}`"),
+                        "second definition",
+                        Some(format!("the first is in {}", prev.name)),
+                    );
+                } else {
+                    let_src.insert(name.clone(), (file.clone(), value.clone()));
+                }
+            }
+        }
+        let mut globals = base_globals();
+        let mut lets = Vec::new();
+        for name in let_order(&let_src, &mut loader) {
+            let (file, value) = &let_src[&name];
+            let dsl = spanned_text(file, value);
+            let mut checker = Checker::new(&globals);
+            if let Some(c) = loader.compile(file, &dsl, &mut checker, None) {
+                globals.insert(name.clone(), c.ty.clone());
+                lets.push(LetDef { name, expr: c });
+            } else {
+                globals.insert(name.clone(), Type::Any);
+            }
+        }
+        set.packs.push(Pack {
+            name: pack_name.clone(),
+            lets,
+        });
+        for (file, t) in parsed {
+            for r in t.rule {
+                let id = format!("{pack_name}/{}", r.id.get_ref());
+                let id_span = Span::new(r.id.span().start, r.id.span().end);
+                if let Some(prev) = seen_ids.get(&id) {
+                    loader.error(
+                        &file,
+                        id_span,
+                        format!("duplicate rule id `{id}`"),
+                        "defined again here",
+                        Some(format!("it is already defined in {prev}")),
+                    );
+                    continue;
+                }
+                seen_ids.insert(id.clone(), file.name.clone());
+                if !r
+                    .id
+                    .get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    || r.id.get_ref().is_empty()
+                {
+                    loader.error(
+                        &file,
+                        id_span,
+                        format!("invalid rule id `{}`", r.id.get_ref()),
+                        "here",
+                        Some("use letters, digits, `-` and `_`".into()),
+                    );
+                }
+                let severity = match &r.severity {
+                    None => Severity::Error,
+                    Some(s) => Severity::parse(s.get_ref()).unwrap_or_else(|| {
+                        let span = Span::new(s.span().start, s.span().end);
+                        loader.error(
+                            &file,
+                            span,
+                            format!("unknown severity `{}`", s.get_ref()),
+                            "here",
+                            Some("use \"error\", \"warning\" or \"info\"".into()),
+                        );
+                        Severity::Error
+                    }),
+                };
+                let when = r.when.as_ref().and_then(|w| {
+                    let mut c = Checker::new(&globals);
+                    loader.compile(&file, &spanned_text(&file, w), &mut c, Some(&Type::Bool))
+                });
+                let check = {
+                    let mut c = Checker::new(&globals);
+                    loader.compile(
+                        &file,
+                        &spanned_text(&file, &r.check),
+                        &mut c,
+                        Some(&Type::Bool),
+                    )
+                };
+                let message = {
+                    let mut c = Checker::new(&globals);
+                    if let Some(chk) = &check {
+                        for (n, t) in template_bindings(&chk.expr, &globals) {
+                            c.bind(&n, t);
+                        }
+                    }
+                    loader.template(&file, &r.message, &mut c)
+                };
+                let tests = r
+                    .test
+                    .into_iter()
+                    .map(|t| {
+                        let span = Span::new(t.span().start, t.span().end);
+                        let t = t.into_inner();
+                        RuleTest {
+                            report: t.report,
+                            expect: t.expect,
+                            labels: t.labels,
+                            span,
+                        }
+                    })
+                    .collect();
+                if r.when.is_some() && when.is_none() {
+                    continue;
+                }
+                let (Some(check), Some(message)) = (check, message) else {
+                    continue;
+                };
+                set.rules.push(Rule {
+                    id,
+                    pack: pack_index,
+                    severity,
+                    title: r.title.unwrap_or_else(|| r.id.get_ref().clone()),
+                    message,
+                    message_text: r.message.into_inner(),
+                    help: r.help,
+                    reference: r.reference,
+                    regime: r.regime,
+                    when,
+                    check,
+                    waivable: r.waivable.unwrap_or(true),
+                    tests,
+                    file: file.clone(),
+                });
+            }
+        }
+    }
+    if loader.errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(RuleLoadErrors {
+            errors: loader.errors,
+        })
+    }
+}
+
+/// Order pack `[let]`s so each comes after the ones it uses; a cycle is an error.
+fn let_order(
+    lets: &BTreeMap<String, (Arc<RuleFile>, Spanned<String>)>,
+    loader: &mut Loader,
+) -> Vec<String> {
+    let deps: BTreeMap<&str, Vec<String>> = lets
+        .iter()
+        .map(|(name, (_, v))| {
+            let mut used = Vec::new();
+            if let Ok(e) = parse_expr(v.get_ref()) {
+                e.walk(&mut |x| {
+                    if let ExprKind::Var(id) = &x.kind {
+                        if lets.contains_key(&id.name) && !used.contains(&id.name) {
+                            used.push(id.name.clone());
+                        }
+                    }
+                });
+            }
+            (name.as_str(), used)
+        })
+        .collect();
+    let mut order = Vec::new();
+    let mut done: HashSet<String> = HashSet::new();
+    let mut reported: HashSet<String> = HashSet::new();
+    fn visit(
+        n: &str,
+        deps: &BTreeMap<&str, Vec<String>>,
+        path: &mut Vec<String>,
+        done: &mut HashSet<String>,
+        order: &mut Vec<String>,
+        cycles: &mut Vec<Vec<String>>,
+    ) {
+        if done.contains(n) {
+            return;
+        }
+        if let Some(pos) = path.iter().position(|p| p == n) {
+            cycles.push(path[pos..].to_vec());
+            return;
+        }
+        path.push(n.to_string());
+        for d in deps.get(n).into_iter().flatten() {
+            visit(d, deps, path, done, order, cycles);
+        }
+        path.pop();
+        if done.insert(n.to_string()) {
+            order.push(n.to_string());
+        }
+    }
+    let mut cycles = Vec::new();
+    for name in lets.keys() {
+        visit(
+            name,
+            &deps,
+            &mut Vec::new(),
+            &mut done,
+            &mut order,
+            &mut cycles,
+        );
+    }
+    let mut in_cycle = HashSet::new();
+    for cycle in cycles {
+        let first = &cycle[0];
+        in_cycle.extend(cycle.iter().cloned());
+        if reported.insert(first.clone()) {
+            let (file, v) = &lets[first];
+            let span = Span::new(v.span().start, v.span().end);
+            let mut chain = cycle.clone();
+            chain.push(first.clone());
+            loader.error(
+                file,
+                span,
+                format!("`{first}` depends on itself: {}", chain.join(" → ")),
+                "defined here",
+                Some(
+                    "break the cycle: a definition may only use definitions that do not use it"
+                        .into(),
+                ),
+            );
+        }
+    }
+    order.retain(|n| !in_cycle.contains(n));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_one(text: &str) -> Result<RuleSet, RuleLoadErrors> {
+        load(&[("t".into(), vec![("t.toml".into(), Arc::from(text))])])
+    }
+
+    #[test]
+    fn spans_point_into_the_file() {
+        let text = "[[rule]]\nid = \"x\"\nmessage = \"m\"\ncheck = '''\nexsits(report.title)'''\n";
+        let err = load_one(text).unwrap_err();
+        assert_eq!(err.errors.len(), 1);
+        let e = &err.errors[0];
+        assert_eq!(
+            &text[e.span.offset()..e.span.offset() + e.span.len()],
+            "exsits"
+        );
+        assert_eq!(e.help.as_deref(), Some("did you mean `exists`?"));
+    }
+
+    #[test]
+    fn every_error_and_unknown_keys() {
+        let text = "[[rule]]\nid = \"a\"\nmessage = \"{m.nope}\"\ncheck = 'report.yaer > 1'\nsevrity = \"error\"\n";
+        let err = load_one(text).unwrap_err();
+        assert!(
+            err.errors[0].message.contains("unknown field `sevrity`"),
+            "{:?}",
+            err.errors
+        );
+        let text = "[[rule]]\nid = \"a\"\nmessage = \"{nope}\"\ncheck = 'report.yaer > 1'\n";
+        let err = load_one(text).unwrap_err();
+        assert_eq!(err.errors.len(), 2, "{:?}", err.errors);
+    }
+
+    #[test]
+    fn lets_cycles_and_duplicates() {
+        let text = "[let]\na = 'b + 1'\nb = 'a + 1'\nc = 'report.year'\n[[rule]]\nid = \"x\"\nmessage = \"m\"\ncheck = 'c > 1'\n[[rule]]\nid = \"x\"\nmessage = \"m\"\ncheck = 'true'\n";
+        let err = load_one(text).unwrap_err();
+        let msgs: Vec<_> = err.errors.iter().map(|e| e.message.clone()).collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("depends on itself")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("duplicate rule id `t/x`")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn templates_see_the_quantifier_variable() {
+        let text = "[[rule]]\nid = \"r\"\nmessage = \"{m.rate} vs {m.a}\"\ncheck = 'all m in matches(/(?<rate>\\d+%)(?<a>x)/): m.rate > 0'\n";
+        let set = load_one(text).expect("loads");
+        assert_eq!(set.rules[0].message.len(), 3);
+    }
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = load(&builtin_sources()).unwrap_or_else(|e| panic!("{:?}", e.errors));
+        assert!(set.rules.iter().any(|r| r.id == "ogi/fees-section"));
+    }
+}
