@@ -5,9 +5,14 @@
 //! [`document`] (the report model) → [`dsl`] (rules, parsed and checked) →
 //! [`eval`] (rules against a document) → [`findings`] → [`render`].
 
+pub mod cli;
 pub mod document;
 pub mod dsl;
+pub mod engine;
+pub mod eval;
+pub mod findings;
 pub mod fold;
+pub mod render;
 pub mod rules;
 pub mod source;
 pub mod span;

@@ -332,7 +332,7 @@ impl<'g> Checker<'g> {
         if let Type::Match(groups) = t {
             match groups {
                 None => return Type::Any,
-                Some(g) if g.iter().any(|n| *n == name.name) => return Type::Any,
+                Some(g) if g.contains(&name.name) => return Type::Any,
                 Some(g) => {
                     if let Some((_, mt)) = members(t).into_iter().find(|(m, _)| m.name == name.name)
                     {

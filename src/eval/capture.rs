@@ -54,7 +54,11 @@ pub fn parse_number(s: &str) -> Option<CapturedNumber> {
         || (int.contains(',')
             && int.split(',').enumerate().all(|(i, g)| {
                 g.chars().all(|c| c.is_ascii_digit())
-                    && if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 }
+                    && if i == 0 {
+                        (1..=3).contains(&g.len())
+                    } else {
+                        g.len() == 3
+                    }
             }));
     if !int_ok || frac.is_some_and(|f| f.is_empty() || !f.chars().all(|c| c.is_ascii_digit())) {
         return None;
@@ -95,7 +99,11 @@ pub fn parse_date(s: &str) -> Option<DateVal> {
     if seps == "年月" {
         return None;
     }
-    DateVal::new(nums[0].parse().ok()?, nums[1].parse().ok()?, nums[2].parse().ok()?)
+    DateVal::new(
+        nums[0].parse().ok()?,
+        nums[1].parse().ok()?,
+        nums[2].parse().ok()?,
+    )
 }
 
 #[cfg(test)]
@@ -105,7 +113,9 @@ mod tests {
     #[test]
     fn numbers() {
         let n = parse_number("91.7%").unwrap();
-        assert!((n.value - 0.917).abs() < 1e-12 && (n.precision - 0.0005).abs() < 1e-12 && n.percent);
+        assert!(
+            (n.value - 0.917).abs() < 1e-12 && (n.precision - 0.0005).abs() < 1e-12 && n.percent
+        );
         let n = parse_number("37417.1548万").unwrap();
         assert!((n.value - 374171548.0).abs() < 1e-3);
         assert_eq!(parse_number("1,062").unwrap().value, 1062.0);

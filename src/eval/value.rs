@@ -76,7 +76,11 @@ impl DateVal {
         } else {
             (self.year as i64, self.month as i64 - 3)
         };
-        365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) + (153 * m + 2) / 5 + self.day as i64 - 1
+        365 * y + y.div_euclid(4) - y.div_euclid(100)
+            + y.div_euclid(400)
+            + (153 * m + 2) / 5
+            + self.day as i64
+            - 1
     }
 
     /// The date `n` days after day number `n` (inverse of `day_number`).
@@ -84,12 +88,22 @@ impl DateVal {
         // Walk from an estimate; dates in reports are within a few thousand years.
         let mut y = (n as f64 / 365.2425) as i64;
         loop {
-            let start = DateVal { year: y as i32, month: 3, day: 1 }.day_number();
+            let start = DateVal {
+                year: y as i32,
+                month: 3,
+                day: 1,
+            }
+            .day_number();
             if start > n {
                 y -= 1;
                 continue;
             }
-            let next = DateVal { year: y as i32 + 1, month: 3, day: 1 }.day_number();
+            let next = DateVal {
+                year: y as i32 + 1,
+                month: 3,
+                day: 1,
+            }
+            .day_number();
             if next <= n {
                 y += 1;
                 continue;
@@ -98,7 +112,11 @@ impl DateVal {
             let m = (5 * doy + 2) / 153;
             let day = doy - (153 * m + 2) / 5 + 1;
             let (year, month) = if m < 10 { (y, m + 3) } else { (y + 1, m - 9) };
-            return DateVal { year: year as i32, month: month as u32, day: day as u32 };
+            return DateVal {
+                year: year as i32,
+                month: month as u32,
+                day: day as u32,
+            };
         }
     }
 
@@ -107,7 +125,11 @@ impl DateVal {
         if !(1..=12).contains(&month) || day < 1 || !(-9999..=9999).contains(&year) {
             return None;
         }
-        let d = DateVal { year: year as i32, month: month as u32, day: day as u32 };
+        let d = DateVal {
+            year: year as i32,
+            month: month as u32,
+            day: day as u32,
+        };
         (DateVal::from_day_number(d.day_number()) == d).then_some(d)
     }
 }
@@ -122,7 +144,7 @@ pub struct Date {
 }
 
 /// A regex match with its named groups.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct MatchVal {
     /// The whole match.
     pub text: Text,
@@ -152,7 +174,7 @@ pub struct Truth {
 }
 
 /// A runtime value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Value {
     /// Missing data: whatever depends on it cannot be assessed.
     None,

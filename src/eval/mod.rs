@@ -1,0 +1,1227 @@
+//! Evaluation: rules against one document. Missing data is `none`, so a rule that
+//! cannot be assessed on a report is not applicable rather than a finding; every value
+//! read from the report carries its spans, so a failed comparison can label each operand.
+
+pub mod capture;
+pub mod value;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::document::{Document, NumberingStyle};
+use crate::dsl::ast::{BinOp, CmpOp, Expr, ExprKind, Quantifier, UnOp};
+use crate::fold::Folded;
+use crate::rules::{Pack, Rule, TemplatePart};
+use crate::span::Span;
+use value::{format_number, Date, DateVal, Evidence, MatchVal, Num, Origin, Text, Truth, Value};
+
+/// A violation of a rule: its rendered message and what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The message with its placeholders filled in.
+    pub message: String,
+    /// Labelled report spans.
+    pub evidence: Vec<Evidence>,
+    /// Explanations (the computed values).
+    pub notes: Vec<String>,
+}
+
+/// What evaluating one rule on one document gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Assessed, and it holds.
+    Pass,
+    /// Could not be assessed (its `when` does not hold, or the data it needs is missing).
+    NotApplicable,
+    /// Assessed, and it does not hold: one violation per failing case.
+    Fail(Vec<Violation>),
+}
+
+/// Everything evaluation needs about one report.
+pub struct Ctx<'a> {
+    /// The report model.
+    pub doc: &'a Document,
+    /// The folded text.
+    pub folded: &'a Folded,
+    /// The original text.
+    pub source: &'a str,
+    memo: RefCell<HashMap<(usize, String), Value>>,
+}
+
+struct Scope<'e> {
+    text: &'e str,
+    vars: Vec<(&'e str, Value)>,
+    pack: Option<(usize, &'e Pack)>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for one report.
+    pub fn new(doc: &'a Document, folded: &'a Folded, source: &'a str) -> Self {
+        Ctx {
+            doc,
+            folded,
+            source,
+            memo: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Evaluate `rule` (whose pack is `pack`, index `pack_index`).
+    pub fn evaluate<'r>(&self, rule: &'r Rule, pack: &'r Pack, pack_index: usize) -> Outcome {
+        let mut when_evidence = Vec::new();
+        if let Some(w) = &rule.when {
+            let mut sc = Scope {
+                text: &w.text,
+                vars: Vec::new(),
+                pack: Some((pack_index, pack)),
+            };
+            match self.eval(&w.expr, &mut sc) {
+                Value::Bool(t) if t.holds => when_evidence = t.evidence,
+                _ => return Outcome::NotApplicable,
+            }
+        }
+        let mut sc = Scope {
+            text: &rule.check.text,
+            vars: Vec::new(),
+            pack: Some((pack_index, pack)),
+        };
+        let mut e = &rule.check.expr;
+        // Top-level lets are visible to the message template.
+        while let ExprKind::Let { name, value, body } = &e.kind {
+            let v = self.eval(value, &mut sc);
+            sc.vars.push((name.name.as_str(), v));
+            e = body;
+        }
+        let mut violations = Vec::new();
+        match &e.kind {
+            ExprKind::Quant {
+                kind: kind @ (Quantifier::All | Quantifier::None),
+                var,
+                list,
+                filter,
+                body,
+            } => {
+                // One finding per failing element; nothing assessable means not applicable.
+                let Value::List(items) = self.eval(list, &mut sc) else {
+                    return Outcome::NotApplicable;
+                };
+                let mut assessed = false;
+                for item in items.iter() {
+                    sc.vars.push((var.name.as_str(), item.clone()));
+                    let keep = filter
+                        .as_ref()
+                        .is_none_or(|f| truth(&self.eval(f, &mut sc)) == Some(true));
+                    if keep {
+                        if let Value::Bool(t) = self.eval(body, &mut sc) {
+                            assessed = true;
+                            let failed = match kind {
+                                Quantifier::All => !t.holds,
+                                _ => t.holds,
+                            };
+                            if failed {
+                                violations.push(self.violation(rule, &mut sc, t, &when_evidence));
+                            }
+                        }
+                    }
+                    sc.vars.pop();
+                }
+                if !assessed {
+                    return Outcome::NotApplicable;
+                }
+            }
+            _ => match self.eval(e, &mut sc) {
+                Value::Bool(t) if !t.holds => {
+                    violations.push(self.violation(rule, &mut sc, t, &when_evidence))
+                }
+                Value::Bool(_) => {}
+                _ => return Outcome::NotApplicable,
+            },
+        }
+        if violations.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(violations)
+        }
+    }
+
+    fn violation<'r>(
+        &self,
+        rule: &'r Rule,
+        sc: &mut Scope<'r>,
+        t: Truth,
+        when: &[Evidence],
+    ) -> Violation {
+        let mut message = String::new();
+        for part in &rule.message {
+            match part {
+                TemplatePart::Text(s) => message.push_str(s),
+                TemplatePart::Expr(c) => {
+                    let saved = sc.text;
+                    // Placeholders are their own expression texts; the variables stay.
+                    let text: &str = &c.text;
+                    let v = {
+                        let mut inner = Scope {
+                            text,
+                            vars: sc.vars.clone(),
+                            pack: sc.pack,
+                        };
+                        self.eval(&c.expr, &mut inner)
+                    };
+                    sc.text = saved;
+                    message.push_str(&self.display(&v));
+                }
+            }
+        }
+        let mut evidence = t.evidence;
+        for w in when {
+            if !evidence.iter().any(|e| e.span == w.span) {
+                evidence.push(w.clone());
+            }
+        }
+        Violation {
+            message,
+            evidence,
+            notes: t.notes,
+        }
+    }
+
+    /// A value as a person reads it: numbers, dates and text as the report wrote them.
+    pub fn display(&self, v: &Value) -> String {
+        match v {
+            Value::None => "—".into(),
+            Value::Bool(t) => t.holds.to_string(),
+            Value::Num(n) => match n.stated.and_then(|s| self.source.get(s.start..s.end)) {
+                Some(w) => w.to_string(),
+                None => format_number(n.value, n.percent),
+            },
+            Value::Text(t) => t.text.to_string(),
+            Value::Date(d) => match d.origins.first() {
+                Some(o) => o.written.to_string(),
+                None => format!("{}年{}月{}日", d.date.year, d.date.month, d.date.day),
+            },
+            Value::Regex(r) => format!("/{}/", r.as_str()),
+            Value::Report => "report".into(),
+            Value::Section(i) => self.doc.sections[*i]
+                .heading
+                .as_ref()
+                .map(|h| h.line.text.clone())
+                .unwrap_or_default(),
+            Value::Paragraph(i) => self.doc.paragraphs[*i].at.text.clone(),
+            Value::Match(m) => m.text.text.to_string(),
+            Value::List(items) => items
+                .iter()
+                .map(|i| self.display(i))
+                .collect::<Vec<_>>()
+                .join("、"),
+        }
+    }
+
+    fn written(&self, span: Span) -> Arc<str> {
+        Arc::from(self.source.get(span.start..span.end).unwrap_or(""))
+    }
+
+    fn text_ref(&self, t: &crate::document::TextRef) -> Value {
+        Value::Text(Text {
+            text: Arc::from(t.text.as_str()),
+            span: Some(t.span),
+            folded: Some(t.folded.clone()),
+        })
+    }
+
+    fn number(&self, n: &crate::document::Number, what: &str) -> Value {
+        Value::Num(Num {
+            value: n.value,
+            precision: n.precision,
+            percent: n.percent,
+            approx: n.approx,
+            origins: vec![Origin {
+                span: n.at.span,
+                what: Arc::from(what),
+                written: self.written(n.at.span),
+            }],
+            stated: Some(n.at.span),
+        })
+    }
+
+    fn date(&self, d: &crate::document::Date, what: &str) -> Value {
+        match DateVal::new(d.year.into(), d.month.into(), d.day.into()) {
+            Some(date) => Value::Date(Date {
+                date,
+                origins: vec![Origin {
+                    span: d.at.span,
+                    what: Arc::from(what),
+                    written: self.written(d.at.span),
+                }],
+            }),
+            None => Value::None,
+        }
+    }
+
+    fn section_range(&self, i: usize) -> std::ops::Range<usize> {
+        self.doc.sections[i].at.folded.clone()
+    }
+
+    /// The folded range a scope value covers (None: it has no place in the report).
+    fn scope_range(&self, v: &Value) -> Option<std::ops::Range<usize>> {
+        match v {
+            Value::Report => Some(0..self.folded.text.len()),
+            Value::Section(i) => Some(self.section_range(*i)),
+            Value::Paragraph(i) => Some(self.doc.paragraphs[*i].at.folded.clone()),
+            Value::Text(t) => t.folded.clone(),
+            Value::Match(m) => m.text.folded.clone(),
+            _ => None,
+        }
+    }
+
+    fn scope_text<'v>(&'v self, v: &'v Value) -> Option<(&'v str, Option<usize>)> {
+        match v {
+            Value::Text(t) if t.folded.is_none() => Some((&t.text, None)),
+            Value::Match(m) if m.text.folded.is_none() => Some((&m.text.text, None)),
+            _ => {
+                let r = self.scope_range(v)?;
+                Some((self.folded.text.get(r.clone())?, Some(r.start)))
+            }
+        }
+    }
+
+    fn sections_in(&self, scope: Option<&Value>) -> Vec<usize> {
+        let all = 1..self.doc.sections.len();
+        match scope.and_then(|s| self.scope_range(s)) {
+            None => all.collect(),
+            Some(r) => all
+                .filter(|&i| {
+                    let f = &self.doc.sections[i].at.folded;
+                    f.start >= r.start
+                        && f.end <= r.end
+                        && !(matches!(scope, Some(Value::Section(s)) if *s == i))
+                })
+                .collect(),
+        }
+    }
+
+    fn matches(&self, scope: &Value, re: &regex::Regex) -> Value {
+        let Some((hay, base)) = self.scope_text(scope) else {
+            return Value::None;
+        };
+        let names: Vec<(usize, Arc<str>)> = re
+            .capture_names()
+            .enumerate()
+            .filter_map(|(i, n)| n.map(|n| (i, Arc::from(n))))
+            .collect();
+        let mut out = Vec::new();
+        for caps in re.captures_iter(hay) {
+            let Some(m0) = caps.get(0) else { continue };
+            let place = |r: std::ops::Range<usize>| base.map(|b| (b + r.start)..(b + r.end));
+            let text_of = |r: std::ops::Range<usize>, s: &str| Text {
+                text: Arc::from(s),
+                span: place(r.clone()).map(|f| self.folded.source_span(f)),
+                folded: place(r),
+            };
+            let groups = names
+                .iter()
+                .map(|(i, name)| {
+                    let v = caps
+                        .get(*i)
+                        .map(|g| self.capture_value(text_of(g.range(), g.as_str())));
+                    (name.clone(), v)
+                })
+                .collect();
+            out.push(Value::Match(Arc::new(MatchVal {
+                text: text_of(m0.range(), m0.as_str()),
+                groups,
+            })));
+        }
+        Value::List(Arc::new(out))
+    }
+
+    /// Type a captured group by what it matched.
+    fn capture_value(&self, t: Text) -> Value {
+        let origin = |span: Span| Origin {
+            span,
+            what: Arc::from(""),
+            written: self.written(span),
+        };
+        if let Some(n) = capture::parse_number(&t.text) {
+            return Value::Num(Num {
+                value: n.value,
+                precision: n.precision,
+                percent: n.percent,
+                approx: n.approx,
+                origins: t.span.map(origin).into_iter().collect(),
+                stated: t.span,
+            });
+        }
+        if let Some(d) = capture::parse_date(&t.text) {
+            return Value::Date(Date {
+                date: d,
+                origins: t.span.map(origin).into_iter().collect(),
+            });
+        }
+        Value::Text(t)
+    }
+
+    fn lookup<'e>(&self, name: &str, sc: &Scope<'e>) -> Value {
+        if let Some((_, v)) = sc.vars.iter().rev().find(|(n, _)| *n == name) {
+            return v.clone();
+        }
+        if name == "report" {
+            return Value::Report;
+        }
+        let Some((pi, pack)) = sc.pack else {
+            return Value::None;
+        };
+        let key = (pi, name.to_string());
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return v.clone();
+        }
+        let Some(def) = pack.lets.iter().find(|l| l.name == name) else {
+            return Value::None;
+        };
+        let mut inner = Scope {
+            text: &def.expr.text,
+            vars: Vec::new(),
+            pack: sc.pack,
+        };
+        let v = self.eval(&def.expr.expr, &mut inner);
+        self.memo.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn eval<'e>(&self, e: &'e Expr, sc: &mut Scope<'e>) -> Value {
+        match &e.kind {
+            ExprKind::Bool(b) => Value::bool(*b),
+            ExprKind::None => Value::None,
+            ExprKind::Number { value, precision } => Value::Num(Num {
+                precision: *precision,
+                ..Num::exact(*value)
+            }),
+            ExprKind::Percent { value, precision } => Value::Num(Num {
+                precision: *precision,
+                percent: true,
+                ..Num::exact(*value)
+            }),
+            ExprKind::Text(s) => Value::Text(Text {
+                text: Arc::from(s.as_str()),
+                span: None,
+                folded: None,
+            }),
+            ExprKind::Regex(r) => match &r.compiled {
+                Some(re) => Value::Regex(re.clone()),
+                None => Value::None,
+            },
+            ExprKind::Var(id) => {
+                let v = self.lookup(&id.name, sc);
+                relabel(v, sc.text, e.span)
+            }
+            ExprKind::List(items) => {
+                Value::List(Arc::new(items.iter().map(|i| self.eval(i, sc)).collect()))
+            }
+            ExprKind::Unary(op, inner) => match (op, self.eval(inner, sc)) {
+                (UnOp::Neg, Value::Num(mut n)) => {
+                    n.value = -n.value;
+                    n.stated = None;
+                    Value::Num(n)
+                }
+                (UnOp::Not, Value::Bool(mut t)) => {
+                    t.holds = !t.holds;
+                    Value::Bool(t)
+                }
+                _ => Value::None,
+            },
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, sc),
+            ExprKind::Compare {
+                op,
+                lhs,
+                rhs,
+                within,
+            } => {
+                let l = self.eval(lhs, sc);
+                let r = self.eval(rhs, sc);
+                let tol = within.as_ref().map(|w| self.eval(w, sc));
+                self.compare(*op, (&l, lhs.span), (&r, rhs.span), tol, sc.text)
+            }
+            ExprKind::Member(target, name) => {
+                let t = self.eval(target, sc);
+                let v = self.member(
+                    &t,
+                    &name.name,
+                    &sc.text[e.span.start.min(sc.text.len())..e.span.end.min(sc.text.len())],
+                );
+                relabel(v, sc.text, e.span)
+            }
+            ExprKind::Call { func, args } => {
+                let vals: Vec<Value> = args.iter().map(|a| self.eval(a, sc)).collect();
+                self.call(&func.name, vals)
+            }
+            ExprKind::Index(list, i) => match (self.eval(list, sc), self.eval(i, sc)) {
+                (Value::List(items), Value::Num(n)) if n.value.fract() == 0.0 => {
+                    let len = items.len() as i64;
+                    let idx = n.value as i64;
+                    let idx = if idx < 0 { len + idx } else { idx };
+                    usize::try_from(idx)
+                        .ok()
+                        .and_then(|k| items.get(k).cloned())
+                        .unwrap_or(Value::None)
+                }
+                _ => Value::None,
+            },
+            ExprKind::Quant {
+                kind,
+                var,
+                list,
+                filter,
+                body,
+            } => {
+                let Value::List(items) = self.eval(list, sc) else {
+                    return Value::None;
+                };
+                let mut evidence = Vec::new();
+                let mut any_assessed = false;
+                let mut decided = None;
+                for item in items.iter() {
+                    sc.vars.push((var.name.as_str(), item.clone()));
+                    let keep = filter
+                        .as_ref()
+                        .is_none_or(|f| truth(&self.eval(f, sc)) == Some(true));
+                    let r = if keep {
+                        self.eval(body, sc)
+                    } else {
+                        Value::None
+                    };
+                    sc.vars.pop();
+                    if let Value::Bool(t) = r {
+                        any_assessed = true;
+                        match (kind, t.holds) {
+                            (Quantifier::All, false) | (Quantifier::None, true) => {
+                                evidence.extend(t.evidence);
+                                decided = Some(false);
+                            }
+                            (Quantifier::Any, true) => {
+                                return Value::Bool(Truth {
+                                    holds: true,
+                                    evidence: t.evidence,
+                                    notes: t.notes,
+                                });
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                if !items.is_empty() && !any_assessed {
+                    return Value::None;
+                }
+                let holds = decided.unwrap_or(!matches!(kind, Quantifier::Any));
+                Value::Bool(Truth {
+                    holds,
+                    evidence,
+                    notes: Vec::new(),
+                })
+            }
+            ExprKind::Comprehension {
+                func,
+                map,
+                var,
+                list,
+                filter,
+            } => {
+                let Value::List(items) = self.eval(list, sc) else {
+                    return Value::None;
+                };
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    sc.vars.push((var.name.as_str(), item.clone()));
+                    let keep = filter
+                        .as_ref()
+                        .is_none_or(|f| truth(&self.eval(f, sc)) == Some(true));
+                    if keep {
+                        out.push(match map {
+                            Some(m) => self.eval(m, sc),
+                            None => item.clone(),
+                        });
+                    }
+                    sc.vars.pop();
+                }
+                self.call(&func.name, vec![Value::List(Arc::new(out))])
+            }
+            ExprKind::Let { name, value, body } => {
+                let v = self.eval(value, sc);
+                sc.vars.push((name.name.as_str(), v));
+                let r = self.eval(body, sc);
+                sc.vars.pop();
+                r
+            }
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => match truth(&self.eval(cond, sc)) {
+                Some(true) => self.eval(then, sc),
+                Some(false) => match otherwise {
+                    Some(o) => self.eval(o, sc),
+                    None => Value::bool(true),
+                },
+                None => Value::None,
+            },
+        }
+    }
+
+    fn binary<'e>(&self, op: BinOp, a: &'e Expr, b: &'e Expr, sc: &mut Scope<'e>) -> Value {
+        match op {
+            BinOp::And | BinOp::Or | BinOp::Implies => {
+                let l = self.eval(a, sc);
+                let lt = as_truth(&l);
+                // Short-circuit where the left side decides.
+                match (op, &lt) {
+                    (BinOp::And, Some(t)) if !t.holds => return l,
+                    (BinOp::Or, Some(t)) if t.holds => return l,
+                    (BinOp::Implies, Some(t)) if !t.holds => return Value::bool(true),
+                    _ => {}
+                }
+                let r = self.eval(b, sc);
+                let rt = as_truth(&r);
+                match (op, lt, rt) {
+                    (_, Some(l), Some(r)) => {
+                        let holds = match op {
+                            BinOp::And | BinOp::Implies => r.holds,
+                            _ => l.holds || r.holds,
+                        };
+                        let mut evidence = l.evidence.clone();
+                        evidence.extend(r.evidence.iter().cloned());
+                        let mut notes = l.notes.clone();
+                        notes.extend(r.notes.iter().cloned());
+                        Value::Bool(Truth {
+                            holds,
+                            evidence,
+                            notes,
+                        })
+                    }
+                    // Unknown on one side: the other decides only when it is decisive.
+                    (BinOp::And, None, Some(r)) if !r.holds => Value::Bool(r.clone()),
+                    (BinOp::Or, None, Some(r)) if r.holds => Value::Bool(r.clone()),
+                    (BinOp::Implies, None, Some(r)) if r.holds => Value::Bool(r.clone()),
+                    _ => Value::None,
+                }
+            }
+            _ => {
+                let (l, r) = (self.eval(a, sc), self.eval(b, sc));
+                arith(op, l, r)
+            }
+        }
+    }
+
+    fn compare(
+        &self,
+        op: CmpOp,
+        l: (&Value, Span),
+        r: (&Value, Span),
+        tol: Option<Value>,
+        text: &str,
+    ) -> Value {
+        let (lv, ls) = l;
+        let (rv, rs) = r;
+        let holds = match (lv, rv) {
+            (Value::Num(a), Value::Num(b)) => {
+                if a.approx || b.approx {
+                    return Value::None; // 余/多: a lower bound is never an equality
+                }
+                if !a.value.is_finite() || !b.value.is_finite() {
+                    return Value::None;
+                }
+                let eps = 1e-9 * a.value.abs().max(b.value.abs()).max(1.0);
+                match op {
+                    CmpOp::Eq => (a.value - b.value).abs() <= eps,
+                    CmpOp::Ne => (a.value - b.value).abs() > eps,
+                    CmpOp::Lt => a.value < b.value - eps,
+                    CmpOp::Le => a.value <= b.value + eps,
+                    CmpOp::Gt => a.value > b.value + eps,
+                    CmpOp::Ge => a.value >= b.value - eps,
+                    CmpOp::Approx => {
+                        let t = match &tol {
+                            Some(Value::Num(t)) => t.value.abs(),
+                            Some(_) => return Value::None,
+                            None => a.precision.max(b.precision),
+                        };
+                        (a.value - b.value).abs() <= t + eps
+                    }
+                }
+            }
+            (Value::Date(a), Value::Date(b)) => ordering_holds(op, a.date.cmp(&b.date)),
+            (Value::Text(a), Value::Text(b)) => match op {
+                CmpOp::Eq => a.text == b.text,
+                CmpOp::Ne => a.text != b.text,
+                _ => return Value::None,
+            },
+            (Value::Bool(a), Value::Bool(b)) => match op {
+                CmpOp::Eq => a.holds == b.holds,
+                CmpOp::Ne => a.holds != b.holds,
+                _ => return Value::None,
+            },
+            (Value::Section(a), Value::Section(b)) | (Value::Paragraph(a), Value::Paragraph(b)) => {
+                match op {
+                    CmpOp::Eq => a == b,
+                    CmpOp::Ne => a != b,
+                    _ => ordering_holds(op, a.cmp(b)),
+                }
+            }
+            _ => return Value::None,
+        };
+        let mut evidence = Vec::new();
+        let percent = matches!((lv, rv), (Value::Num(a), Value::Num(b)) if a.percent || b.percent);
+        for v in [lv, rv] {
+            for o in origins(v) {
+                let label = if o.what.is_empty() || *o.what == *o.written {
+                    o.written.to_string()
+                } else {
+                    format!("{} = {}", o.what, o.written)
+                };
+                if !evidence.iter().any(|e: &Evidence| e.span == o.span) {
+                    evidence.push(Evidence {
+                        span: o.span,
+                        label,
+                    });
+                }
+            }
+        }
+        let mut notes = Vec::new();
+        if !holds {
+            let show = |v: &Value, s: Span| {
+                let expr = text.get(s.start..s.end).unwrap_or("").trim();
+                let val = match v {
+                    Value::Num(n) if n.stated.is_none() => {
+                        format_number(n.value, percent || n.percent)
+                    }
+                    other => self.display(other),
+                };
+                if expr == val {
+                    val
+                } else {
+                    format!("{expr} = {val}")
+                }
+            };
+            notes.push(format!(
+                "{} {} {}",
+                show(lv, ls),
+                op.negated_symbol(),
+                show(rv, rs)
+            ));
+        }
+        Value::Bool(Truth {
+            holds,
+            evidence,
+            notes,
+        })
+    }
+
+    fn member(&self, t: &Value, name: &str, what: &str) -> Value {
+        let doc = self.doc;
+        let list = |v: Vec<Value>| Value::List(Arc::new(v));
+        match t {
+            Value::Report => match name {
+                "title" => doc
+                    .title
+                    .as_ref()
+                    .map(|t| self.text_ref(t))
+                    .unwrap_or(Value::None),
+                "year" => doc
+                    .year
+                    .as_ref()
+                    .map(|n| self.number(n, what))
+                    .unwrap_or(Value::None),
+                "published" => doc
+                    .published
+                    .as_ref()
+                    .map(|d| self.date(d, what))
+                    .unwrap_or(Value::None),
+                "sections" => list((1..doc.sections.len()).map(Value::Section).collect()),
+                "parts" => list(
+                    doc.sections[0]
+                        .children
+                        .iter()
+                        .map(|&i| Value::Section(i))
+                        .collect(),
+                ),
+                "paragraphs" => list((0..doc.paragraphs.len()).map(Value::Paragraph).collect()),
+                "numbers" => list(doc.numbers.iter().map(|n| self.number(n, "")).collect()),
+                "dates" => list(doc.dates.iter().map(|d| self.date(d, "")).collect()),
+                "lines" => list(doc.lines.iter().map(|l| self.text_ref(l)).collect()),
+                "text" => Value::Text(Text {
+                    text: Arc::from(self.folded.text.as_str()),
+                    span: Some(Span::new(0, self.source.len())),
+                    folded: Some(0..self.folded.text.len()),
+                }),
+                _ => Value::None,
+            },
+            Value::Section(i) => {
+                let s = &doc.sections[*i];
+                let range = s.at.folded.clone();
+                match name {
+                    "title" => s
+                        .heading
+                        .as_ref()
+                        .map(|h| self.text_ref(&h.title))
+                        .unwrap_or(Value::None),
+                    "heading" => s
+                        .heading
+                        .as_ref()
+                        .map(|h| self.text_ref(&h.line))
+                        .unwrap_or(Value::None),
+                    "number" => match s.heading.as_ref().and_then(|h| h.numbering.as_ref()) {
+                        Some(n) => Value::Num(Num {
+                            origins: vec![Origin {
+                                span: n.at.span,
+                                what: Arc::from(what),
+                                written: self.written(n.at.span),
+                            }],
+                            stated: Some(n.at.span),
+                            ..Num::exact(n.value.into())
+                        }),
+                        None => Value::None,
+                    },
+                    "style" => match s.heading.as_ref().and_then(|h| h.numbering.as_ref()) {
+                        Some(n) => Value::Text(Text {
+                            text: Arc::from(style_name(n.style)),
+                            span: None,
+                            folded: None,
+                        }),
+                        None => Value::None,
+                    },
+                    "level" => Value::Num(Num::exact(s.level.into())),
+                    "children" => list(s.children.iter().map(|&c| Value::Section(c)).collect()),
+                    "parent" => match s.parent {
+                        Some(0) | None => Value::None,
+                        Some(p) => Value::Section(p),
+                    },
+                    "siblings" => match s.parent {
+                        Some(p) => list(
+                            doc.sections[p]
+                                .children
+                                .iter()
+                                .map(|&c| Value::Section(c))
+                                .collect(),
+                        ),
+                        None => list(vec![Value::Section(*i)]),
+                    },
+                    "paragraphs" => list(
+                        doc.paragraphs
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, p)| {
+                                p.at.folded.start >= range.start && p.at.folded.end <= range.end
+                            })
+                            .map(|(k, _)| Value::Paragraph(k))
+                            .collect(),
+                    ),
+                    "numbers" => list(self.numbers_in(range)),
+                    "dates" => list(self.dates_in(range)),
+                    "text" => self.text_ref(&s.at),
+                    _ => Value::None,
+                }
+            }
+            Value::Paragraph(i) => {
+                let p = &doc.paragraphs[*i];
+                match name {
+                    "text" => self.text_ref(&p.at),
+                    "section" => match p.section {
+                        0 => Value::None,
+                        s => Value::Section(s),
+                    },
+                    "numbers" => list(self.numbers_in(p.at.folded.clone())),
+                    "dates" => list(self.dates_in(p.at.folded.clone())),
+                    _ => Value::None,
+                }
+            }
+            Value::Num(n) => match name {
+                "value" => Value::Num(n.clone()),
+                "percent" => Value::bool(n.percent),
+                "approx" => Value::bool(n.approx),
+                "text" => Value::Text(Text {
+                    text: Arc::from(self.display(t).as_str()),
+                    span: n.stated,
+                    folded: None,
+                }),
+                "unit" => n
+                    .stated
+                    .and_then(|s| doc.numbers.iter().find(|x| x.at.span == s))
+                    .and_then(|x| x.unit.clone())
+                    .map(|u| {
+                        Value::Text(Text {
+                            text: Arc::from(u.as_str()),
+                            span: None,
+                            folded: None,
+                        })
+                    })
+                    .unwrap_or(Value::None),
+                _ => Value::None,
+            },
+            Value::Date(d) => {
+                let part = |v: u32| {
+                    Value::Num(Num {
+                        origins: d.origins.clone(),
+                        ..Num::exact(v.into())
+                    })
+                };
+                match name {
+                    "year" => Value::Num(Num {
+                        origins: d.origins.clone(),
+                        ..Num::exact(d.date.year.into())
+                    }),
+                    "month" => part(d.date.month),
+                    "day" => part(d.date.day),
+                    "text" => Value::Text(Text {
+                        text: Arc::from(self.display(t).as_str()),
+                        span: d.origins.first().map(|o| o.span),
+                        folded: None,
+                    }),
+                    _ => Value::None,
+                }
+            }
+            Value::Match(m) => match name {
+                "text" => Value::Text(m.text.clone()),
+                "start" => Value::Num(Num::exact(
+                    m.text.folded.as_ref().map(|r| r.start).unwrap_or(0) as f64,
+                )),
+                _ => m
+                    .groups
+                    .iter()
+                    .find(|(g, _)| &**g == name)
+                    .and_then(|(_, v)| v.clone())
+                    .unwrap_or(Value::None),
+            },
+            Value::Text(s) => match name {
+                "length" => Value::Num(Num::exact(s.text.chars().count() as f64)),
+                _ => Value::None,
+            },
+            _ => Value::None,
+        }
+    }
+
+    fn numbers_in(&self, r: std::ops::Range<usize>) -> Vec<Value> {
+        self.doc
+            .numbers
+            .iter()
+            .filter(|n| n.at.folded.start >= r.start && n.at.folded.end <= r.end)
+            .map(|n| self.number(n, ""))
+            .collect()
+    }
+
+    fn dates_in(&self, r: std::ops::Range<usize>) -> Vec<Value> {
+        self.doc
+            .dates
+            .iter()
+            .filter(|d| d.at.folded.start >= r.start && d.at.folded.end <= r.end)
+            .map(|d| self.date(d, ""))
+            .collect()
+    }
+
+    fn call(&self, name: &str, args: Vec<Value>) -> Value {
+        let list = |v: &Value| match v {
+            Value::List(l) => Some(l.clone()),
+            _ => None,
+        };
+        let num = |v: &Value| match v {
+            Value::Num(n) => Some(n.clone()),
+            _ => None,
+        };
+        match (name, args.as_slice()) {
+            ("exists", [v]) => Value::bool(!v.is_missing()),
+            ("missing", [v]) => Value::bool(v.is_missing()),
+            ("section" | "sections", [re]) | ("section" | "sections", [_, re]) => {
+                let Value::Regex(re) = re else {
+                    return Value::None;
+                };
+                let scope = if args.len() == 2 {
+                    Some(&args[0])
+                } else {
+                    None
+                };
+                if scope.is_some_and(|s| s.is_missing()) {
+                    return Value::None;
+                }
+                let found = self.sections_in(scope).into_iter().filter(|&i| {
+                    self.doc.sections[i]
+                        .heading
+                        .as_ref()
+                        .is_some_and(|h| re.is_match(&h.title.text))
+                });
+                if name == "section" {
+                    found.map(Value::Section).next().unwrap_or(Value::None)
+                } else {
+                    Value::List(Arc::new(found.map(Value::Section).collect()))
+                }
+            }
+            ("matches", [Value::Regex(re)]) => self.matches(&Value::Report, re),
+            ("matches", [scope, Value::Regex(re)]) => self.matches(scope, re),
+            ("contains" | "starts_with" | "ends_with", [scope, pat]) => {
+                let Some((hay, _)) = self.scope_text(scope) else {
+                    return Value::None;
+                };
+                let hit = match (name, pat) {
+                    ("contains", Value::Regex(re)) => re.is_match(hay),
+                    ("starts_with", Value::Regex(re)) => {
+                        re.find(hay).is_some_and(|m| m.start() == 0)
+                    }
+                    ("ends_with", Value::Regex(re)) => {
+                        re.find_iter(hay).any(|m| m.end() == hay.len())
+                    }
+                    ("contains", Value::Text(t)) => hay.contains(&*t.text),
+                    ("starts_with", Value::Text(t)) => hay.starts_with(&*t.text),
+                    ("ends_with", Value::Text(t)) => hay.ends_with(&*t.text),
+                    _ => return Value::None,
+                };
+                Value::bool(hit)
+            }
+            ("length" | "count", [v]) => match v {
+                Value::List(l) => Value::Num(Num::exact(l.len() as f64)),
+                Value::Text(t) => Value::Num(Num::exact(t.text.chars().count() as f64)),
+                _ => Value::None,
+            },
+            ("sum", [v]) => {
+                let Some(items) = list(v) else {
+                    return Value::None;
+                };
+                let mut total = Num::exact(0.0);
+                for i in items.iter() {
+                    let Some(n) = num(i) else { return Value::None };
+                    if n.approx {
+                        return Value::None;
+                    }
+                    total.value += n.value;
+                    total.percent = n.percent;
+                    total.origins.extend(n.origins);
+                }
+                Value::Num(total)
+            }
+            ("min" | "max", [v]) => {
+                let Some(items) = list(v) else {
+                    return Value::None;
+                };
+                let mut best: Option<Num> = None;
+                for i in items.iter() {
+                    let Some(n) = num(i) else { return Value::None };
+                    let better = best.as_ref().is_none_or(|b| {
+                        if name == "min" {
+                            n.value < b.value
+                        } else {
+                            n.value > b.value
+                        }
+                    });
+                    if better {
+                        best = Some(n);
+                    }
+                }
+                best.map(Value::Num).unwrap_or(Value::None)
+            }
+            ("first", [v]) => list(v)
+                .and_then(|l| l.first().cloned())
+                .unwrap_or(Value::None),
+            ("last", [v]) => list(v)
+                .and_then(|l| l.last().cloned())
+                .unwrap_or(Value::None),
+            ("filter" | "map", [v]) => v.clone(),
+            ("distinct", [v]) => {
+                let Some(items) = list(v) else {
+                    return Value::None;
+                };
+                let mut out: Vec<Value> = Vec::new();
+                for i in items.iter() {
+                    if !out.iter().any(|o| same(o, i)) {
+                        out.push(i.clone());
+                    }
+                }
+                Value::List(Arc::new(out))
+            }
+            ("date", [y, m, d]) => match (num(y), num(m), num(d)) {
+                (Some(y), Some(m), Some(d))
+                    if [y.value, m.value, d.value]
+                        .iter()
+                        .all(|v| v.fract() == 0.0 && v.abs() < 1e6) =>
+                {
+                    match DateVal::new(y.value as i64, m.value as i64, d.value as i64) {
+                        Some(date) => Value::Date(Date {
+                            date,
+                            origins: y.origins,
+                        }),
+                        None => Value::None,
+                    }
+                }
+                _ => Value::None,
+            },
+            ("days", [Value::Date(a), Value::Date(b)]) => {
+                let mut n = Num::exact((b.date.day_number() - a.date.day_number()) as f64);
+                n.origins = a.origins.iter().chain(&b.origins).cloned().collect();
+                Value::Num(n)
+            }
+            ("abs", [Value::Num(n)]) => Value::Num(Num {
+                value: n.value.abs(),
+                stated: None,
+                ..n.clone()
+            }),
+            ("text", [v]) => match v {
+                Value::Text(_) => v.clone(),
+                Value::None => Value::None,
+                other => Value::Text(Text {
+                    text: Arc::from(self.display(other).as_str()),
+                    span: None,
+                    folded: None,
+                }),
+            },
+            ("number", [v]) => match v {
+                Value::Num(_) => v.clone(),
+                Value::Text(t) => capture::parse_number(&t.text)
+                    .map(|n| {
+                        Value::Num(Num {
+                            value: n.value,
+                            precision: n.precision,
+                            percent: n.percent,
+                            approx: n.approx,
+                            origins: Vec::new(),
+                            stated: t.span,
+                        })
+                    })
+                    .unwrap_or(Value::None),
+                _ => Value::None,
+            },
+            _ => Value::None,
+        }
+    }
+}
+
+fn style_name(s: NumberingStyle) -> &'static str {
+    match s {
+        NumberingStyle::Part => "part",
+        NumberingStyle::Chinese => "chinese",
+        NumberingStyle::ChineseParen => "chinese-paren",
+        NumberingStyle::Arabic => "arabic",
+        NumberingStyle::ArabicParen => "arabic-paren",
+        NumberingStyle::Circled => "circled",
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x.value == y.value,
+        (Value::Text(x), Value::Text(y)) => x.text == y.text,
+        (Value::Date(x), Value::Date(y)) => x.date == y.date,
+        (Value::Section(x), Value::Section(y)) | (Value::Paragraph(x), Value::Paragraph(y)) => {
+            x == y
+        }
+        (Value::Bool(x), Value::Bool(y)) => x.holds == y.holds,
+        _ => false,
+    }
+}
+
+fn ordering_holds(op: CmpOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        CmpOp::Eq | CmpOp::Approx => o == Equal,
+        CmpOp::Ne => o != Equal,
+        CmpOp::Lt => o == Less,
+        CmpOp::Le => o != Greater,
+        CmpOp::Gt => o == Greater,
+        CmpOp::Ge => o != Less,
+    }
+}
+
+fn truth(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(t) => Some(t.holds),
+        _ => None,
+    }
+}
+
+fn as_truth(v: &Value) -> Option<Truth> {
+    match v {
+        Value::Bool(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn origins(v: &Value) -> Vec<Origin> {
+    match v {
+        Value::Num(n) => n.origins.clone(),
+        Value::Date(d) => d.origins.clone(),
+        Value::Text(t) => t
+            .span
+            .map(|s| Origin {
+                span: s,
+                what: Arc::from(""),
+                written: t.text.clone(),
+            })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Name a value read straight from the report after the expression that read it, so a
+/// label says `m.received = 497`.
+fn relabel(v: Value, text: &str, span: Span) -> Value {
+    let what = || Arc::from(text.get(span.start..span.end).unwrap_or("").trim());
+    match v {
+        Value::Num(mut n) if n.stated.is_some() && n.origins.len() == 1 => {
+            n.origins[0].what = what();
+            Value::Num(n)
+        }
+        Value::Date(mut d) if d.origins.len() == 1 => {
+            d.origins[0].what = what();
+            Value::Date(d)
+        }
+        other => other,
+    }
+}
+
+fn arith(op: BinOp, l: Value, r: Value) -> Value {
+    match (l, r) {
+        (Value::Num(a), Value::Num(b)) => {
+            if a.approx || b.approx {
+                return Value::None;
+            }
+            let value = match op {
+                BinOp::Add => a.value + b.value,
+                BinOp::Sub => a.value - b.value,
+                BinOp::Mul => a.value * b.value,
+                BinOp::Div => {
+                    if b.value == 0.0 {
+                        return Value::None; // not assessable, not infinite
+                    }
+                    a.value / b.value
+                }
+                _ => return Value::None,
+            };
+            if !value.is_finite() {
+                return Value::None;
+            }
+            let mut origins = a.origins;
+            origins.extend(b.origins);
+            Value::Num(Num {
+                value,
+                precision: 0.0,
+                percent: matches!(op, BinOp::Add | BinOp::Sub) && a.percent && b.percent,
+                approx: false,
+                origins,
+                stated: None,
+            })
+        }
+        (Value::Date(d), Value::Num(n))
+            if matches!(op, BinOp::Add | BinOp::Sub)
+                && n.value.fract() == 0.0
+                && n.value.abs() < 1e7 =>
+        {
+            let delta = if op == BinOp::Add {
+                n.value as i64
+            } else {
+                -(n.value as i64)
+            };
+            Value::Date(Date {
+                date: DateVal::from_day_number(d.date.day_number() + delta),
+                origins: d.origins,
+            })
+        }
+        (Value::Date(a), Value::Date(b)) if op == BinOp::Sub => {
+            let mut n = Num::exact((a.date.day_number() - b.date.day_number()) as f64);
+            n.origins = a.origins.into_iter().chain(b.origins).collect();
+            Value::Num(n)
+        }
+        _ => Value::None,
+    }
+}

@@ -1,0 +1,205 @@
+//! Findings: what a run found in each file, in the shape every renderer reads.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::eval::{Outcome, Violation};
+use crate::rules::{Rule, Severity};
+use crate::span::{LineIndex, Span};
+
+/// A labelled span of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// 1-based column (in characters) of `start`.
+    pub column: usize,
+    /// What the label says.
+    pub text: String,
+}
+
+impl Label {
+    /// The span it covers.
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+/// One violation of one rule in one report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Full rule id (`ogi/fees-section`).
+    pub rule: String,
+    /// How serious.
+    pub severity: Severity,
+    /// The rule's message, filled in.
+    pub message: String,
+    /// Labelled spans of the report.
+    pub labels: Vec<Label>,
+    /// The rule's title.
+    pub title: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Computed values that explain it.
+    pub notes: Vec<String>,
+    /// The article or standard.
+    pub reference: Option<String>,
+}
+
+impl Finding {
+    /// The finding for one violation of `rule` in `text`.
+    pub fn new(rule: &Rule, v: Violation, text: &str, lines: &LineIndex) -> Finding {
+        let labels = v
+            .evidence
+            .into_iter()
+            .map(|e| {
+                let (line, column) = lines.line_col(text, e.span.start);
+                Label {
+                    start: e.span.start,
+                    end: e.span.end,
+                    line,
+                    column,
+                    text: e.label,
+                }
+            })
+            .collect();
+        Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            message: v.message,
+            labels,
+            title: rule.title.clone(),
+            help: rule.help.clone(),
+            notes: v.notes,
+            reference: rule.reference.clone(),
+        }
+    }
+}
+
+/// Why a file could not be checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileError {
+    /// A stable kind: `io`, `empty`, `binary`, `too-large`.
+    pub kind: &'static str,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// What a run found in one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The file.
+    pub path: PathBuf,
+    /// Findings, in rule order then position.
+    pub findings: Vec<Finding>,
+    /// Rules that could not be assessed on this file.
+    pub not_applicable: Vec<String>,
+    /// Why the file could not be checked, if it could not.
+    pub error: Option<FileError>,
+    /// The decoded text (for renderers that show snippets).
+    #[serde(skip)]
+    pub source: Option<Arc<str>>,
+    /// The encoding it was decoded from.
+    #[serde(skip)]
+    pub encoding: Option<&'static str>,
+}
+
+impl FileReport {
+    /// Collect rule outcomes into a report.
+    pub fn from_outcomes<'r>(
+        path: PathBuf,
+        text: Arc<str>,
+        encoding: &'static str,
+        outcomes: impl IntoIterator<Item = (&'r Rule, Outcome)>,
+    ) -> FileReport {
+        let lines = LineIndex::new(&text);
+        let mut findings = Vec::new();
+        let mut not_applicable = Vec::new();
+        for (rule, outcome) in outcomes {
+            match outcome {
+                Outcome::Pass => {}
+                Outcome::NotApplicable => not_applicable.push(rule.id.clone()),
+                Outcome::Fail(vs) => {
+                    findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &text, &lines)))
+                }
+            }
+        }
+        FileReport {
+            path,
+            findings,
+            not_applicable,
+            error: None,
+            source: Some(text),
+            encoding: Some(encoding),
+        }
+    }
+
+    /// A report for a file that could not be checked.
+    pub fn failed(path: PathBuf, error: FileError) -> FileReport {
+        FileReport {
+            path,
+            findings: Vec::new(),
+            not_applicable: Vec::new(),
+            error: Some(error),
+            source: None,
+            encoding: None,
+        }
+    }
+}
+
+/// Counts over a whole run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Files looked at.
+    pub files: usize,
+    /// Files with at least one finding.
+    pub files_with_findings: usize,
+    /// Files that could not be checked.
+    pub errors: usize,
+    /// Findings of severity error.
+    pub error_findings: usize,
+    /// Findings of severity warning.
+    pub warning_findings: usize,
+    /// Findings of severity info.
+    pub info_findings: usize,
+    /// (rule, file) pairs that were not applicable.
+    pub not_applicable: usize,
+}
+
+impl Summary {
+    /// Count a run's reports.
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut s = Summary {
+            files: reports.len(),
+            ..Summary::default()
+        };
+        for r in reports {
+            if r.error.is_some() {
+                s.errors += 1;
+            }
+            if !r.findings.is_empty() {
+                s.files_with_findings += 1;
+            }
+            s.not_applicable += r.not_applicable.len();
+            for f in &r.findings {
+                match f.severity {
+                    Severity::Error => s.error_findings += 1,
+                    Severity::Warning => s.warning_findings += 1,
+                    Severity::Info => s.info_findings += 1,
+                }
+            }
+        }
+        s
+    }
+
+    /// Total findings.
+    pub fn findings(&self) -> usize {
+        self.error_findings + self.warning_findings + self.info_findings
+    }
+}
