@@ -5,10 +5,18 @@
 //! Every item keeps both its source `Span` (for diagnostics) and its folded byte range
 //! (so a rule's regex can be run over just that item's folded text).
 
+mod chars;
+mod dates;
+mod headings;
+mod numbers;
+mod parse;
+
 use std::ops::Range;
 
 use crate::fold::Folded;
 use crate::span::Span;
+
+pub use chars::chinese_numeral_value;
 
 /// A piece of report text: its folded form and where it stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +62,7 @@ pub struct Date {
     pub at: TextRef,
 }
 
-/// The numbering of a heading: its style and value (`（三）` → style Paren, value 3).
+/// The numbering of a heading: its style and value (`（三）` → style ChineseParen, value 3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Numbering {
     /// Which numbering system.
@@ -142,27 +150,158 @@ pub struct Document {
 
 impl Document {
     /// Build the model of a folded report.
+    ///
+    /// Never fails: text with no recognisable structure gives a document with only the
+    /// root section, its lines as paragraphs, and whatever numbers and dates it holds.
     pub fn parse(folded: &Folded) -> Document {
-        let all = TextRef {
-            text: folded.text.clone(),
-            span: folded.source_span(0..folded.text.len()),
-            folded: 0..folded.text.len(),
+        parse::parse(folded)
+    }
+
+    /// The section at index `idx`, if there is one.
+    pub fn section(&self, idx: usize) -> Option<&Section> {
+        self.sections.get(idx)
+    }
+
+    /// Indices of the child sections of section `idx` (empty for an unknown index).
+    pub fn section_children(&self, idx: usize) -> &[usize] {
+        self.sections
+            .get(idx)
+            .map_or(&[], |s| s.children.as_slice())
+    }
+
+    /// Indices of the top-level sections (the root's children).
+    pub fn top_sections(&self) -> &[usize] {
+        self.section_children(0)
+    }
+
+    /// Indices of every section below `idx` (children, grandchildren, ...).
+    ///
+    /// Sections are stored in document order (a pre-order walk of the tree), so a
+    /// section's descendants are the indices right after it, up to the next section
+    /// that is not deeper.
+    pub fn descendants(&self, idx: usize) -> Range<usize> {
+        let Some(level) = self.sections.get(idx).map(|s| s.level) else {
+            return 0..0;
         };
-        Document {
-            title: None,
-            year: None,
-            published: None,
-            sections: vec![Section {
-                heading: None,
-                level: 0,
-                parent: None,
-                children: vec![],
-                at: all,
-            }],
-            paragraphs: vec![],
-            numbers: vec![],
-            dates: vec![],
-            lines: vec![],
+        let start = idx + 1;
+        let len = self.sections.get(start..).map_or(0, |rest| {
+            rest.iter().take_while(|s| s.level > level).count()
+        });
+        start..start + len
+    }
+
+    /// Every heading with the index of the section it opens, in document order.
+    pub fn headings(&self) -> impl Iterator<Item = (usize, &Heading)> + '_ {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.heading.as_ref().map(|h| (i, h)))
+    }
+
+    /// Index of the innermost section whose extent holds folded offset `offset`
+    /// (0, the root, when no heading's section does).
+    pub fn section_at(&self, offset: usize) -> usize {
+        let mut current = 0;
+        loop {
+            let children = self.section_children(current);
+            // Children are in document order with disjoint extents.
+            let k = children.partition_point(|&c| {
+                self.sections
+                    .get(c)
+                    .is_some_and(|s| s.at.folded.start <= offset)
+            });
+            let next = k
+                .checked_sub(1)
+                .and_then(|k| children.get(k))
+                .copied()
+                .filter(|&c| {
+                    self.sections
+                        .get(c)
+                        .is_some_and(|s| offset < s.at.folded.end)
+                });
+            match next {
+                Some(c) => current = c,
+                None => return current,
+            }
+        }
+    }
+
+    /// The numbers lying wholly inside the folded range `range`.
+    pub fn numbers_in(&self, range: Range<usize>) -> &[Number] {
+        items_in(&self.numbers, range, |n| &n.at.folded)
+    }
+
+    /// The dates lying wholly inside the folded range `range`.
+    pub fn dates_in(&self, range: Range<usize>) -> &[Date] {
+        items_in(&self.dates, range, |d| &d.at.folded)
+    }
+
+    /// The lines lying wholly inside the folded range `range`.
+    pub fn lines_in(&self, range: Range<usize>) -> &[TextRef] {
+        items_in(&self.lines, range, |l| &l.folded)
+    }
+
+    /// The paragraphs lying wholly inside the folded range `range`.
+    pub fn paragraphs_in_range(&self, range: Range<usize>) -> &[Paragraph] {
+        items_in(&self.paragraphs, range, |p| &p.at.folded)
+    }
+
+    /// The paragraphs of section `idx` and of all its subsections (empty for an unknown
+    /// index).
+    pub fn paragraphs_in(&self, idx: usize) -> &[Paragraph] {
+        match self.sections.get(idx) {
+            Some(s) => self.paragraphs_in_range(s.at.folded.clone()),
+            None => &[],
+        }
+    }
+
+    /// The paragraphs directly in section `idx`, not in its subsections.
+    pub fn own_paragraphs(&self, idx: usize) -> impl Iterator<Item = &Paragraph> + '_ {
+        self.paragraphs_in(idx)
+            .iter()
+            .filter(move |p| p.section == idx)
+    }
+
+    /// The numbers in section `idx` and its subsections, heading included.
+    pub fn numbers_in_section(&self, idx: usize) -> &[Number] {
+        match self.sections.get(idx) {
+            Some(s) => self.numbers_in(s.at.folded.clone()),
+            None => &[],
         }
     }
 }
+
+impl Section {
+    /// The heading's title (None for the root).
+    pub fn title(&self) -> Option<&TextRef> {
+        self.heading.as_ref().map(|h| &h.title)
+    }
+
+    /// The heading's numbering (None for the root and for bare headings).
+    pub fn numbering(&self) -> Option<&Numbering> {
+        self.heading.as_ref().and_then(|h| h.numbering.as_ref())
+    }
+}
+
+impl NumberingStyle {
+    /// Every style, highest outline rank first.
+    pub const ALL: [NumberingStyle; 6] = [
+        NumberingStyle::Part,
+        NumberingStyle::Chinese,
+        NumberingStyle::ChineseParen,
+        NumberingStyle::Arabic,
+        NumberingStyle::ArabicParen,
+        NumberingStyle::Circled,
+    ];
+}
+
+/// The items of `items` (sorted, non-overlapping, so their ends are sorted too) whose
+/// range `key` lies wholly inside `range`.
+fn items_in<T>(items: &[T], range: Range<usize>, key: impl Fn(&T) -> &Range<usize>) -> &[T] {
+    let lo = items.partition_point(|x| key(x).start < range.start);
+    let hi = items.partition_point(|x| key(x).end <= range.end);
+    items.get(lo..hi.max(lo)).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests;
