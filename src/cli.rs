@@ -37,6 +37,17 @@ enum Command {
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Run the tests written beside the rules (`[[rule.test]]`).
+    Test {
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Also fail when a rule has no failing or no passing example.
+        #[arg(long)]
+        coverage: bool,
+        /// Only rules whose id starts with one of these (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+    },
     /// Show what the rules see in a report: title, year, sections, numbers, dates.
     Inspect {
         /// The report.
@@ -209,6 +220,25 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
                     "no rule `{id}`"
                 )),
             }
+        }
+        Command::Test {
+            rules,
+            coverage,
+            select,
+        } => {
+            let mut set = load_rules(&rules)?;
+            if !select.is_empty() {
+                set.rules.retain(|r| matches_prefix(&r.id, &select));
+            }
+            let results = crate::ruletest::run_tests(&set);
+            let gaps = if coverage {
+                crate::ruletest::coverage_gaps(&set)
+            } else {
+                Vec::new()
+            };
+            print!("{}", crate::ruletest::render(&results, &gaps, &[]));
+            let failed = results.iter().any(|r| r.failure.is_some()) || !gaps.is_empty();
+            Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
         }
         Command::Inspect { file, format } => {
             let src = crate::source::read(&file, crate::source::DEFAULT_MAX_BYTES)?;

@@ -16,3 +16,4 @@ pub mod render;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod ruletest;
