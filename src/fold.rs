@@ -1,28 +1,82 @@
 //! Folding: a normalised copy of the source text for matching, with a map back.
 //!
-//! STUB: identity fold. To be replaced by the real fold (traditional → simplified,
-//! full-width ASCII → ASCII, odd spaces → space).
+//! Stage two of the pipeline. [`Folded::new`] replaces every source character by
+//! exactly one folded character:
+//!
+//! - traditional → simplified, character by character, from OpenCC's
+//!   `TSCharacters.txt` (see `data/opencc/README.md`);
+//! - full-width ASCII U+FF01..=U+FF5E → ASCII (`（一）` → `(一)`, `１００％` → `100%`);
+//! - odd spaces (U+3000, U+00A0, U+2000..=U+200A, U+202F, U+205F) and zero-width
+//!   characters (U+200B, U+FEFF) → `' '`.
+//!
+//! Tabs, newlines and all other characters (〇, ○, 、, 《》, 〔〕, “”, …) are kept.
+//!
+//! Guarantee: the folded text has exactly as many characters as the source, and
+//! the n-th folded character comes from the n-th source character, so any folded
+//! char boundary maps back to a source char boundary with [`Folded::source_offset`].
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::span::Span;
 
-/// The folded copy of a source text and the map from folded offsets to source offsets.
+/// OpenCC's traditional → simplified character table (Apache-2.0, see `data/opencc/`).
+const TS_CHARACTERS: &str = include_str!("../data/opencc/TSCharacters.txt");
+
+/// Smallest code point that can be a key in the table (start of CJK Extension A).
+///
+/// Everything below it (ASCII, Latin, punctuation, kana, 〇, 、…) skips the lookup.
+/// A unit test checks that the table has no key below this.
+const TABLE_START: u32 = 0x3400;
+
+/// End (exclusive) of the code points looked up in a dense array: CJK Extension A
+/// and the Unified Ideographs block, where nearly all keys and nearly all report
+/// text live. Keys above it (Extension B and later) are few and binary-searched.
+const DENSE_END: u32 = 0xA000;
+
+/// The normalised copy of a source text and the map from folded offsets to source offsets.
 #[derive(Debug, Clone)]
 pub struct Folded {
     /// The folded text; rules match against this.
     pub text: String,
+    /// Where folded offsets and source offsets drift apart.
+    map: OffsetMap,
 }
 
 impl Folded {
     /// Fold `source`.
     pub fn new(source: &str) -> Folded {
-        Folded {
-            text: source.to_string(),
+        let mut text = String::with_capacity(source.len());
+        let mut map = OffsetMap::new(source.len());
+        // Source bytes before `copied` are already in `text`; unchanged stretches
+        // are copied in one go, so text that needs no folding costs one memcpy.
+        let mut copied = 0;
+        for (at, c) in source.char_indices() {
+            if c.is_ascii() {
+                continue;
+            }
+            let folded = fold_char(c);
+            if folded == c {
+                continue;
+            }
+            text.push_str(source.get(copied..at).unwrap_or_default());
+            text.push(folded);
+            copied = at + c.len_utf8();
+            if folded.len_utf8() != c.len_utf8() {
+                map.checkpoint(text.len(), copied);
+            }
         }
+        text.push_str(source.get(copied..).unwrap_or_default());
+        Folded { text, map }
     }
 
     /// The source byte offset of folded byte offset `folded` (a char boundary or the end).
+    ///
+    /// `text.len()` maps to the source length. Offsets inside a folded character
+    /// map to some offset inside or next to the corresponding source character;
+    /// offsets past the end map to the source length.
     pub fn source_offset(&self, folded: usize) -> usize {
-        folded
+        self.map.source_offset(folded)
     }
 
     /// The source span of the folded byte range `range`.
@@ -32,14 +86,357 @@ impl Folded {
             self.source_offset(range.end),
         )
     }
+
+    /// Whether folding changed the byte length of any character.
+    ///
+    /// When it did not, folded offsets equal source offsets.
+    pub fn offsets_unchanged(&self) -> bool {
+        self.map.is_identity()
+    }
+}
+
+/// Checkpoints `(folded, source)`: from each checkpoint on, folded and source
+/// offsets advance together byte for byte until the next one.
+///
+/// One checkpoint is recorded after each character whose folded form has a
+/// different UTF-8 length (a full-width `，` is 3 bytes, its folded `,` is 1).
+/// Text that needs no length change (e.g. plain simplified UTF-8) stores nothing.
+#[derive(Debug, Clone)]
+struct OffsetMap {
+    points: Checkpoints,
+    source_len: usize,
+}
+
+/// The checkpoint list, in 32-bit offsets when the text is small enough.
+///
+/// Reports are at most 64 MiB by default, but full-width punctuation is common in
+/// Chinese reports (one checkpoint per `，`), so halving the entry size matters.
+// INVARIANT: entries are strictly increasing in both offsets.
+#[derive(Debug, Clone)]
+enum Checkpoints {
+    Narrow(Vec<(u32, u32)>),
+    Wide(Vec<(usize, usize)>),
+}
+
+impl OffsetMap {
+    fn new(source_len: usize) -> Self {
+        // A folded character is at most 4/3 the length of its source character
+        // (a 3-byte BMP ideograph folding to a 4-byte one), so half the u32 range
+        // for the source keeps every folded offset in range too.
+        let points = if source_len <= (u32::MAX / 2) as usize {
+            Checkpoints::Narrow(Vec::new())
+        } else {
+            Checkpoints::Wide(Vec::new())
+        };
+        OffsetMap { points, source_len }
+    }
+
+    fn checkpoint(&mut self, folded: usize, source: usize) {
+        match &mut self.points {
+            Checkpoints::Narrow(v) => match (u32::try_from(folded), u32::try_from(source)) {
+                (Ok(f), Ok(s)) => v.push((f, s)),
+                // Unreachable given the bound in `new`; widen rather than lose a point.
+                _ => {
+                    let mut wide: Vec<(usize, usize)> =
+                        v.iter().map(|&(f, s)| (f as usize, s as usize)).collect();
+                    wide.push((folded, source));
+                    self.points = Checkpoints::Wide(wide);
+                }
+            },
+            Checkpoints::Wide(v) => v.push((folded, source)),
+        }
+    }
+
+    fn is_identity(&self) -> bool {
+        match &self.points {
+            Checkpoints::Narrow(v) => v.is_empty(),
+            Checkpoints::Wide(v) => v.is_empty(),
+        }
+    }
+
+    fn source_offset(&self, folded: usize) -> usize {
+        let (f0, s0) = match &self.points {
+            Checkpoints::Narrow(v) => {
+                let i = v.partition_point(|&(f, _)| f as usize <= folded);
+                i.checked_sub(1)
+                    .and_then(|j| v.get(j))
+                    .map_or((0, 0), |&(f, s)| (f as usize, s as usize))
+            }
+            Checkpoints::Wide(v) => {
+                let i = v.partition_point(|&(f, _)| f <= folded);
+                i.checked_sub(1)
+                    .and_then(|j| v.get(j))
+                    .map_or((0, 0), |&p| p)
+            }
+        };
+        s0.saturating_add(folded - f0).min(self.source_len)
+    }
 }
 
 /// Fold one character (what `Folded::new` does to each character).
 pub fn fold_char(c: char) -> char {
-    c
+    match c {
+        // Fast path: ASCII (tabs and newlines included) never changes.
+        '\0'..='\x7f' => c,
+        // Full-width ASCII sits at a fixed distance from ASCII.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        // Zero-width characters become a space rather than vanish: one char in,
+        // one char out keeps the offset map trivial.
+        '\u{00A0}'
+        | '\u{2000}'..='\u{200B}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}'
+        | '\u{FEFF}' => ' ',
+        _ if (c as u32) < TABLE_START => c,
+        _ => table().get(c),
+    }
 }
 
 /// Fold a whole string without keeping a map (for rule text such as regex literals).
 pub fn fold_str(s: &str) -> String {
     s.chars().map(fold_char).collect()
+}
+
+/// The traditional → simplified lookup, built from [`TS_CHARACTERS`] on first use.
+#[derive(Debug)]
+struct TsTable {
+    /// Folded form of each code point in `TABLE_START..DENSE_END`; `'\0'` = unchanged.
+    dense: Box<[char]>,
+    /// Keys outside the dense range, sorted by key.
+    sparse: Vec<(char, char)>,
+}
+
+impl TsTable {
+    fn get(&self, c: char) -> char {
+        let cp = c as u32;
+        if (TABLE_START..DENSE_END).contains(&cp) {
+            match self.dense.get((cp - TABLE_START) as usize) {
+                Some(&'\0') | None => c,
+                Some(&folded) => folded,
+            }
+        } else {
+            match self.sparse.binary_search_by_key(&c, |&(k, _)| k) {
+                Ok(i) => self.sparse.get(i).map_or(c, |&(_, v)| v),
+                Err(_) => c,
+            }
+        }
+    }
+
+    fn build(data: &str) -> TsTable {
+        let pairs = parse_table(data);
+        let mut dense = vec!['\0'; (DENSE_END - TABLE_START) as usize].into_boxed_slice();
+        let mut sparse = Vec::new();
+        for (&key, &value) in &pairs {
+            let cp = key as u32;
+            let slot = cp
+                .checked_sub(TABLE_START)
+                .and_then(|i| dense.get_mut(i as usize))
+                .filter(|_| cp < DENSE_END);
+            match slot {
+                Some(slot) => *slot = value,
+                None => sparse.push((key, value)),
+            }
+        }
+        sparse.sort_unstable();
+        TsTable { dense, sparse }
+    }
+}
+
+fn table() -> &'static TsTable {
+    static TABLE: OnceLock<TsTable> = OnceLock::new();
+    TABLE.get_or_init(|| TsTable::build(TS_CHARACTERS))
+}
+
+/// Parse OpenCC's `key<TAB>candidate candidate…` lines into one-char → one-char pairs.
+///
+/// Comments, multi-character keys or first candidates, and identity entries are
+/// skipped. A first candidate that is itself a key is followed (薴 → 苧 → 苎) so
+/// that folding is idempotent: rule text folded once matches report text folded once.
+fn parse_table(data: &str) -> HashMap<char, char> {
+    let mut first: HashMap<char, char> = HashMap::with_capacity(4096);
+    for line in data.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((key, candidates)) = line.split_once('\t') else {
+            continue;
+        };
+        let (Some(key), Some(value)) = (single_char(key), candidates.split(' ').next()) else {
+            continue;
+        };
+        if let Some(value) = single_char(value) {
+            if value != key {
+                first.insert(key, value);
+            }
+        }
+    }
+    let mut resolved = HashMap::with_capacity(first.len());
+    for (&key, &value) in &first {
+        let mut end = value;
+        // Bounded so a cycle in the data cannot hang the build of the table.
+        for _ in 0..8 {
+            match first.get(&end) {
+                Some(&next) if next != key => end = next,
+                _ => break,
+            }
+        }
+        resolved.insert(key, end);
+    }
+    resolved
+}
+
+fn single_char(s: &str) -> Option<char> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Asserts the 1:1 char correspondence and that every folded boundary maps to
+    /// the matching source boundary.
+    #[track_caller]
+    fn assert_round_trip(source: &str) {
+        let folded = Folded::new(source);
+        assert_eq!(folded.text, fold_str(source));
+        let src: Vec<(usize, char)> = source.char_indices().collect();
+        let fol: Vec<(usize, char)> = folded.text.char_indices().collect();
+        assert_eq!(src.len(), fol.len(), "char count differs for {source:?}");
+        let mut last = 0;
+        for (&(s, sc), &(f, fc)) in src.iter().zip(&fol) {
+            assert_eq!(fold_char(sc), fc);
+            let mapped = folded.source_offset(f);
+            assert_eq!(mapped, s, "folded {f} in {source:?}");
+            assert!(source.is_char_boundary(mapped));
+            assert!(mapped >= last);
+            last = mapped;
+        }
+        assert_eq!(folded.source_offset(folded.text.len()), source.len());
+        assert_eq!(folded.source_offset(folded.text.len() + 10), source.len());
+    }
+
+    #[test]
+    fn traditional_match_maps_back_to_source() {
+        let source = "政府信息公開的收費及減免的情況";
+        let folded = Folded::new(source);
+        assert_eq!(folded.text, "政府信息公开的收费及减免的情况");
+        let re = regex::Regex::new("收费及减免").unwrap();
+        let m = re.find(&folded.text).unwrap();
+        let span = folded.source_span(m.range());
+        assert_eq!(&source[span.start..span.end], "收費及減免");
+    }
+
+    #[test]
+    fn full_width_numbers_map_back() {
+        let source = "共計４９７件，回復率為１００％。";
+        let folded = Folded::new(source);
+        assert!(
+            folded.text.contains("497件,回复率为100%"),
+            "{}",
+            folded.text
+        );
+        assert!(!folded.offsets_unchanged());
+        let at = folded.text.find("100%").unwrap();
+        let span = folded.source_span(at..at + "100%".len());
+        assert_eq!(&source[span.start..span.end], "１００％");
+        assert_round_trip(source);
+    }
+
+    #[test]
+    fn ideographic_space_folds_and_maps_back() {
+        let source = "2014　年";
+        let folded = Folded::new(source);
+        assert_eq!(folded.text, "2014 年");
+        let at = folded.text.find('年').unwrap();
+        let span = folded.source_span(at..folded.text.len());
+        assert_eq!(&source[span.start..span.end], "年");
+        assert_eq!(folded.source_offset(folded.text.len()), source.len());
+    }
+
+    #[test]
+    fn punctuation_and_spaces() {
+        assert_eq!(fold_str("（一）２０１７，：％"), "(一)2017,:%");
+        assert_eq!(
+            fold_str("a\u{a0}b\u{2003}c\u{200b}d\u{feff}e\u{202f}f\u{205f}g"),
+            "a b c d e f g"
+        );
+        assert_eq!(fold_str("\t一\n二\r\n"), "\t一\n二\r\n");
+        let kept = "〇○、《》〔〕“”。【】";
+        assert_eq!(fold_str(kept), kept);
+    }
+
+    #[test]
+    fn unchanged_text_is_identity() {
+        let source = "2019年政府信息公开工作年度报告\n一、总体情况\tabc";
+        let folded = Folded::new(source);
+        assert_eq!(folded.text, source);
+        assert!(folded.offsets_unchanged());
+        assert_round_trip(source);
+        assert_round_trip("");
+    }
+
+    #[test]
+    fn round_trips_on_every_boundary() {
+        for s in [
+            "2016年高新區政府信息公開年度工作報告。現將本年度政務公開工作匯報如下：",
+            "ａｂｃ１２３！mixed ASCII and 全角，（二）主動公開情況\t表１",
+            "，，，，abc　　def\u{feff}",
+            "㗲 㜢x㠣 ８ 薴",
+            "plain ascii only",
+            "表格\t受理\t１２\t１５％\n合计\t２７\t",
+        ] {
+            assert_round_trip(s);
+        }
+    }
+
+    #[test]
+    fn length_changing_table_entries_map_back() {
+        // 㗲 (3 bytes) folds to 𠵾 (4 bytes): the map must handle growth too.
+        let source = "甲㗲乙，丙";
+        let folded = Folded::new(source);
+        assert_eq!(folded.text, "甲𠵾乙,丙");
+        assert_round_trip(source);
+    }
+
+    #[test]
+    fn table_is_sane() {
+        let pairs = parse_table(TS_CHARACTERS);
+        assert!(pairs.len() > 3000, "only {} entries", pairs.len());
+        for (&k, &v) in &pairs {
+            assert!(k as u32 >= TABLE_START, "key {k} below the fast path");
+            assert_ne!(k, v);
+            assert_eq!(fold_char(k), v, "lookup of {k}");
+            assert_eq!(fold_char(v), v, "{k} → {v} is not idempotent");
+        }
+        for (t, s) in [
+            ('開', '开'),
+            ('費', '费'),
+            ('於', '于'),
+            ('餘', '余'),
+            ('薴', '苎'),
+        ] {
+            assert_eq!(fold_char(t), s);
+        }
+        // Simplified characters and non-CJK pass through.
+        for c in ['开', '后', '干', '台', 'é', 'ア', '〇'] {
+            assert_eq!(fold_char(c), c);
+        }
+    }
+
+    #[test]
+    fn source_offset_is_monotonic_inside_chars() {
+        let source = "ａ開１b";
+        let folded = Folded::new(source);
+        let mut last = 0;
+        for f in 0..=folded.text.len() + 2 {
+            let s = folded.source_offset(f);
+            assert!(s >= last && s <= source.len());
+            last = s;
+        }
+    }
 }

@@ -1,7 +1,13 @@
 //! Source: bytes → text, with encoding detection and refusal of what is not a report.
+//!
+//! Stage one of the pipeline. [`decode`] honours BOMs (UTF-8, UTF-16LE/BE), takes
+//! valid UTF-8 as UTF-8, and otherwise detects the encoding with chardetng
+//! (GB18030/GBK, Big5, …). It refuses files that are too large, empty or binary.
 
 use std::path::{Path, PathBuf};
 
+use chardetng::EncodingDetector;
+use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE};
 use miette::Diagnostic;
 use thiserror::Error;
 
@@ -85,22 +91,41 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Source, SourceError> {
     decode(path, &bytes, max_bytes)
 }
 
-/// Decode `bytes` read from `path`. STUB: UTF-8 only.
+/// Decode `bytes` read from `path`, refusing input over `max_bytes`.
+///
+/// Order matters: a BOM is honoured before the binary check (UTF-16 text is full
+/// of NUL bytes), and UTF-8 is tried before detection (detectors can mistake short
+/// UTF-8 for a legacy encoding). Malformed sequences become U+FFFD rather than an
+/// error, so rules can point at them.
 pub fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<Source, SourceError> {
-    if bytes.len() as u64 > max_bytes {
+    let size = bytes.len() as u64;
+    if size > max_bytes {
         return Err(SourceError::TooLarge {
             path: path.to_path_buf(),
-            size: bytes.len() as u64,
+            size,
             limit: max_bytes,
         });
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(SourceError::Binary {
-            path: path.to_path_buf(),
-            offset,
-        });
-    }
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (decode_with(UTF_16LE, rest), "UTF-16LE")
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (decode_with(UTF_16BE, rest), "UTF-16BE")
+    } else {
+        if let Some(offset) = memchr_nul(bytes) {
+            return Err(SourceError::Binary {
+                path: path.to_path_buf(),
+                offset,
+            });
+        }
+        match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            // A UTF-8 BOM settles the question even if the rest is damaged.
+            Some(body) => (String::from_utf8_lossy(body).into_owned(), "UTF-8"),
+            None => match std::str::from_utf8(bytes) {
+                Ok(text) => (text.to_owned(), "UTF-8"),
+                Err(_) => decode_detected(bytes),
+            },
+        }
+    };
     if text.trim().is_empty() {
         return Err(SourceError::Empty {
             path: path.to_path_buf(),
@@ -109,6 +134,295 @@ pub fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<Source, Sourc
     Ok(Source {
         path: path.to_path_buf(),
         text,
-        encoding: "UTF-8",
+        encoding,
     })
+}
+
+impl Source {
+    /// A source that was already text (tests, stdin, or text produced by a converter).
+    pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Source {
+        Source {
+            path: path.into(),
+            text: text.into(),
+            encoding: "UTF-8",
+        }
+    }
+}
+
+/// Decode bytes that are not valid UTF-8.
+///
+/// Damaged files are common in a crawl of thousands of reports (a download cut
+/// mid-character, one corrupt byte), and chardetng rules out any encoding in which
+/// the bytes are malformed. Left alone, a GBK report with one bad byte would come
+/// out as windows-1252 mojibake and every rule would miss; so near-valid UTF-8
+/// stays UTF-8, and a non-Chinese guess gets a second look ([`rescue_cjk`]).
+fn decode_detected(bytes: &[u8]) -> (String, &'static str) {
+    if mostly_utf8(bytes) {
+        return (String::from_utf8_lossy(bytes).into_owned(), "UTF-8");
+    }
+    let guess = detect(bytes);
+    let encoding = if is_chinese(guess) {
+        guess
+    } else {
+        rescue_cjk(bytes).unwrap_or(guess)
+    };
+    // GB18030 is a superset of GBK: decoding GBK-detected text as GB18030 loses
+    // nothing and also accepts the four-byte sequences GBK lacks.
+    let (encoding, name) = if encoding == GBK || encoding == GB18030 {
+        (GB18030, "GB18030")
+    } else {
+        (encoding, encoding.name())
+    };
+    (decode_with(encoding, bytes), name)
+}
+
+/// chardetng's guess for `bytes`, UTF-8 excluded (the caller has ruled it out).
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(None, false)
+}
+
+fn is_chinese(encoding: &'static Encoding) -> bool {
+    encoding == GBK || encoding == GB18030 || encoding == BIG5
+}
+
+/// Whether invalid UTF-8 is really UTF-8 with a few damaged sequences.
+///
+/// GBK and Big5 text contains valid two-byte UTF-8 sequences only by accident
+/// (roughly one in seven characters), so requiring 20 valid non-ASCII characters
+/// per invalid sequence keeps legacy encodings out.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid > 0 && invalid.saturating_mul(20) <= valid
+}
+
+/// A Chinese encoding in which `bytes` has only a few malformed sequences and that
+/// chardetng picks once those sequences are taken out.
+///
+/// The second detection matters: Big5 bytes decode as GB18030 with hardly any
+/// errors, so "fewest errors" alone would pick the wrong one.
+fn rescue_cjk(bytes: &[u8]) -> Option<&'static Encoding> {
+    [GB18030, BIG5].into_iter().find(|&candidate| {
+        let (text, _) = candidate.decode_without_bom_handling(bytes);
+        let chars = text.chars().count();
+        let damaged = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        if damaged == 0 || damaged.saturating_mul(100) > chars {
+            return false;
+        }
+        let cleaned: String = text.chars().filter(|&c| c != '\u{FFFD}').collect();
+        let (clean_bytes, _, _) = candidate.encode(&cleaned);
+        let second = detect(&clean_bytes);
+        second == candidate || (candidate == GB18030 && second == GBK)
+    })
+}
+
+/// Decode `bytes` (BOM already removed) with `encoding`, replacing malformed sequences.
+fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> String {
+    let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
+    text.into_owned()
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX: u64 = DEFAULT_MAX_BYTES;
+
+    const SIMPLIFIED: &str = "2019年高新区政府信息公开工作年度报告。根据《中华人民共和国政府信息公开条例》的规定，\
+        现将本年度政务公开工作汇报如下：一、强化领导，健全政务公开的组织体系。\
+        二、主动公开政府信息情况。本年度共主动公开政府信息四百九十七条，依申请公开办结率为百分之百。\
+        三、收到和处理政府信息公开申请情况。四、政府信息公开行政复议、行政诉讼情况。";
+
+    const TRADITIONAL: &str =
+        "2016年高新區政府信息公開年度工作報告。現將本年度政務公開工作匯報如下：\
+        一、強化領導，健全政務公開的組織體系。二、主動公開政府信息情況。\
+        本年度共主動公開政府信息四百九十七條，依申請公開辦結率為百分之百。\
+        三、收到和處理政府信息公開申請情況。四、政府信息公開行政復議、行政訴訟情況。";
+
+    fn path() -> &'static Path {
+        Path::new("report.txt")
+    }
+
+    #[test]
+    fn utf8_without_and_with_bom() {
+        let src = decode(path(), SIMPLIFIED.as_bytes(), MAX).unwrap();
+        assert_eq!(src.text, SIMPLIFIED);
+        assert_eq!(src.encoding, "UTF-8");
+
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(SIMPLIFIED.as_bytes());
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.text, SIMPLIFIED);
+        assert_eq!(src.encoding, "UTF-8");
+
+        // With a BOM, damage does not send the text to detection.
+        bytes.extend_from_slice(b"\xB1\xA8");
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.encoding, "UTF-8");
+        assert!(src.text.starts_with(SIMPLIFIED));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in SIMPLIFIED.encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        let src = decode(path(), &le, MAX).unwrap();
+        assert_eq!(src.text, SIMPLIFIED);
+        assert_eq!(src.encoding, "UTF-16LE");
+        let src = decode(path(), &be, MAX).unwrap();
+        assert_eq!(src.text, SIMPLIFIED);
+        assert_eq!(src.encoding, "UTF-16BE");
+    }
+
+    #[test]
+    fn gb18030_round_trips() {
+        let (bytes, _, unmappable) = GB18030.encode(SIMPLIFIED);
+        assert!(!unmappable);
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.encoding, "GB18030");
+        assert_eq!(src.text, SIMPLIFIED);
+    }
+
+    #[test]
+    fn big5_round_trips() {
+        let (bytes, _, unmappable) = BIG5.encode(TRADITIONAL);
+        assert!(!unmappable);
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.encoding, "Big5");
+        assert_eq!(src.text, TRADITIONAL);
+    }
+
+    /// Inserts `bad` at the middle char boundary of `text` encoded with `encoding`,
+    /// and appends `tail`.
+    fn damaged(encoding: &'static Encoding, text: &str, bad: &[u8], tail: &[u8]) -> Vec<u8> {
+        let mid = text.char_indices().nth(text.chars().count() / 2).unwrap().0;
+        let mut bytes = encoding.encode(&text[..mid]).0.into_owned();
+        bytes.extend_from_slice(bad);
+        bytes.extend_from_slice(&encoding.encode(&text[mid..]).0);
+        bytes.extend_from_slice(tail);
+        bytes
+    }
+
+    #[test]
+    fn damaged_gb18030_is_still_gb18030() {
+        // A lone lead byte at the end (a truncated download) and a stray byte mid-file.
+        for bytes in [
+            damaged(GB18030, SIMPLIFIED, b"", b"\x81"),
+            damaged(GB18030, SIMPLIFIED, b"\xFF", b""),
+        ] {
+            let src = decode(path(), &bytes, MAX).unwrap();
+            assert_eq!(src.encoding, "GB18030");
+            assert!(src.text.starts_with("2019年高新区"), "{}", src.text);
+            assert!(src.text.contains('\u{FFFD}'));
+            assert!(src.text.contains("行政诉讼情况"));
+        }
+    }
+
+    #[test]
+    fn damaged_big5_is_still_big5() {
+        let bytes = damaged(BIG5, TRADITIONAL, b"\xFF", b"");
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.encoding, "Big5");
+        assert!(src.text.starts_with("2016年高新區"), "{}", src.text);
+        assert!(src.text.contains("行政訴訟情況"));
+    }
+
+    #[test]
+    fn damaged_utf8_is_still_utf8() {
+        let mut bytes = SIMPLIFIED.as_bytes().to_vec();
+        bytes.extend_from_slice(&"报".as_bytes()[..2]); // cut mid-character
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.encoding, "UTF-8");
+        assert_eq!(src.text, format!("{SIMPLIFIED}\u{FFFD}"));
+    }
+
+    #[test]
+    fn latin1_is_not_forced_into_chinese() {
+        let text = "Le rapport annuel a été publié. Les données détaillées sont présentées \
+            ci-dessous, année après année, à la demande générale du comité.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        let src = decode(path(), &bytes, MAX).unwrap();
+        assert_eq!(src.encoding, "windows-1252");
+        assert_eq!(src.text, text);
+    }
+
+    #[test]
+    fn nul_is_binary_with_offset() {
+        let err = decode(path(), b"abc\0def", MAX).unwrap_err();
+        assert!(
+            matches!(err, SourceError::Binary { offset: 3, .. }),
+            "{err:?}"
+        );
+        // The offset counts from the start of the file, BOM included.
+        let err = decode(path(), b"\xEF\xBB\xBFab\0", MAX).unwrap_err();
+        assert!(
+            matches!(err, SourceError::Binary { offset: 5, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn empty_and_whitespace_only() {
+        for bytes in [
+            &b""[..],
+            b"  \n\t\r\n",
+            b"\xEF\xBB\xBF",
+            b"\xFF\xFE",
+            "\u{3000}\n".as_bytes(),
+        ] {
+            let err = decode(path(), bytes, MAX).unwrap_err();
+            assert!(
+                matches!(err, SourceError::Empty { .. }),
+                "{bytes:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn oversized_is_too_large() {
+        let err = decode(path(), b"0123456789", 9).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SourceError::TooLarge {
+                    size: 10,
+                    limit: 9,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(decode(path(), b"0123456789", 10).is_ok());
+    }
+
+    #[test]
+    fn read_decodes_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.txt");
+        let (bytes, _, _) = BIG5.encode(TRADITIONAL);
+        std::fs::write(&file, &bytes).unwrap();
+        let src = read(&file, MAX).unwrap();
+        assert_eq!(src.text, TRADITIONAL);
+        assert!(matches!(
+            read(&file, 10).unwrap_err(),
+            SourceError::TooLarge { .. }
+        ));
+        assert!(matches!(
+            read(&dir.path().join("missing.txt"), MAX).unwrap_err(),
+            SourceError::Io { .. }
+        ));
+    }
 }
