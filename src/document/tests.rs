@@ -484,15 +484,32 @@ fn throughput() {
         .collect();
     let bytes: usize = seeds.iter().map(|f| f.text.len()).sum();
     let start = std::time::Instant::now();
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(400);
     let mut sections = 0;
-    for _ in 0..400 {
+    for _ in 0..rounds {
         for f in &seeds {
             sections += Document::parse(f).sections.len();
         }
     }
     let elapsed = start.elapsed();
+    let docs: Vec<&Folded> = (0..rounds).flat_map(|_| seeds.iter()).collect();
+    let start = std::time::Instant::now();
+    use rayon::prelude::*;
+    let parallel: usize = docs
+        .par_iter()
+        .map(|f| Document::parse(f).sections.len())
+        .sum();
     println!(
-        "2000 documents, {} MB, {elapsed:?} ({sections} sections)",
-        bytes * 400 / 1_000_000
+        "parallel on {} threads: {:?} ({parallel} sections)",
+        rayon::current_num_threads(),
+        start.elapsed()
+    );
+    println!(
+        "{} documents, {} MB, {elapsed:?} ({sections} sections)",
+        rounds * 5,
+        bytes * rounds / 1_000_000
     );
 }
