@@ -43,13 +43,19 @@ pub(crate) fn is_inline_space(c: char) -> bool {
 
 /// The first byte at or after `i` that is not an in-line space.
 pub(crate) fn skip_spaces(s: &str, mut i: usize) -> usize {
-    while let Some((c, next)) = char_at(s, i) {
-        if !is_inline_space(c) {
-            break;
+    let bytes = s.as_bytes();
+    loop {
+        // Peek at the lead byte first: nearly always the next character is a Han
+        // character or ASCII, and decoding it is wasted work.
+        match bytes.get(i) {
+            Some(b' ' | b'\t') => i += 1,
+            Some(0xC2 | 0xE2 | 0xE3) => match char_at(s, i) {
+                Some((c, next)) if is_inline_space(c) => i = next,
+                _ => return i,
+            },
+            _ => return i,
         }
-        i = next;
     }
-    i
 }
 
 /// A run of digits starting at `i`: the byte after it, how many digits and their value
@@ -193,6 +199,15 @@ mod tests {
         let s = "１２3x";
         assert_eq!(digit_run(s, 0), (7, 3, 123));
         assert_eq!(digit_run(&"9".repeat(400), 0).2, u32::MAX);
+    }
+
+    #[test]
+    fn spaces() {
+        let s = "a \u{3000}\t\u{a0}\u{2003}b";
+        assert_eq!(skip_spaces(s, 1), s.len() - 1);
+        assert_eq!(skip_spaces(s, 0), 0);
+        assert_eq!(skip_spaces("，", 0), 0);
+        assert_eq!(skip_spaces("x ", 1), 2);
     }
 
     #[test]

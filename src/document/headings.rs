@@ -40,12 +40,21 @@ pub(crate) fn numbered(line: &str) -> Option<RawHeading> {
     let marker = marker(line)?;
     let title_start = skip_spaces(line, marker.range.end);
     let rest = line.get(title_start..)?;
-    let (title_len, body_start) = match rest.find(['。', ';', '；']) {
-        Some(k) => (k, char_at(rest, k).map_or(rest.len(), |(_, next)| next)),
-        None => (rest.len(), rest.len()),
-    };
+    // Look for the title's end only as far as a title may reach: a numbered paragraph
+    // can run to thousands of characters.
+    let (mut title_len, mut body_start) = (rest.len(), rest.len());
+    for (n, (k, c)) in rest.char_indices().enumerate() {
+        if matches!(c, '。' | ';' | '；') {
+            title_len = k;
+            body_start = k + c.len_utf8();
+            break;
+        }
+        if n >= MAX_TITLE_CHARS {
+            return None;
+        }
+    }
     let title_text = rest.get(..title_len)?.trim_end();
-    if title_text.is_empty() || title_text.chars().nth(MAX_TITLE_CHARS).is_some() {
+    if title_text.is_empty() {
         return None;
     }
     let title = title_start..title_start + title_text.len();

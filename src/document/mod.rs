@@ -4,6 +4,26 @@
 //! Nothing here knows about annual reports; that lives in the rule packs.
 //! Every item keeps both its source `Span` (for diagnostics) and its folded byte range
 //! (so a rule's regex can be run over just that item's folded text).
+//!
+//! Stage: `fold` → **document** → `eval`. [`Document::parse`] never fails and never
+//! panics; a text with no structure is a root section holding its lines as paragraphs.
+//! It reads the folded text but also accepts the full-width forms the fold removes
+//! (（一）, １００％, ：), so it gives the same model before and after folding.
+//!
+//! How the parts are found:
+//! - headings: a numbering marker at the start of a line (第一部分, 一、, (一), 1.,
+//!   (1), ①) with a title of at most 60 characters up to the first 。/;, the rest of
+//!   the line being a paragraph; or a *bare* heading, a short (≤ 25 characters) line
+//!   starting with a Han character and holding no sentence punctuation, that is not the
+//!   title, not a repeat of the title and not a signature (a line followed by a date
+//!   standing alone);
+//! - the tree: ranks Part < Chinese (and bare) < ChineseParen < Arabic < ArabicParen <
+//!   Circled; a heading closes every open section of its rank or lower;
+//! - numbers: digits with 3-digit thousands groups, decimals, %, 万/亿, 余/多 and a
+//!   one-character unit; digits glued to ASCII letters (`20XX`, `GB18030`) are not
+//!   numbers, nor are the digits of a heading's marker or of a date;
+//! - the publication date: after 成文日期/发文日期/印发日期, else a date alone on a line
+//!   in the last third of the lines (the last such), else after 发布时间/发布日期.
 
 mod chars;
 mod dates;
@@ -95,7 +115,8 @@ pub enum NumberingStyle {
 pub struct Heading {
     /// The numbering, if the heading is numbered.
     pub numbering: Option<Numbering>,
-    /// The heading's title without its numbering, up to the first 。 (folded) and its position.
+    /// The heading's title without its numbering, up to the first 。, `;` or ； (for a
+    /// bare heading, the whole line), and its position.
     pub title: TextRef,
     /// The whole heading line.
     pub line: TextRef,

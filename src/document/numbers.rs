@@ -1,9 +1,10 @@
 //! Number scanning: digits with thousands separators and decimals, then percent, scale
 //! (万/亿), approximation marks (余/多) and a one-character unit.
 //!
-//! Works on one line at a time, in byte offsets of that line. Values are computed by
-//! `str::parse::<f64>` on an ASCII copy with the scale as an exponent, so `91.7%` is the
-//! correctly rounded 0.917 and a 400-digit number is merely infinite.
+//! Works on one line at a time, in byte offsets of that line. Values are correctly
+//! rounded: the digits as one integer times an exact power of ten when both are exact in
+//! an f64 (so `91.7%` is 917 / 1000 = 0.917), else `str::parse::<f64>` on an ASCII copy
+//! with the scale as an exponent (so a 400-digit number is merely infinite).
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -152,12 +153,12 @@ pub(crate) fn scan(line: &str, i: usize, buf: &mut String) -> Scan {
     if char_before(line, i).is_some_and(is_identifier_char) {
         return Scan::Skip(identifier_end(line, i).max(i + 1));
     }
-    buf.clear();
     let (mut pos, int_count, _) = digit_run(line, i);
     if int_count == 0 {
         return Scan::Skip(pos.max(i + 1));
     }
-    push_digits(buf, line, i, pos);
+    let mut mantissa = Mantissa::default();
+    mantissa.push(line, i, pos);
     if let Some((c, _)) = char_at(line, pos) {
         if c.is_ascii_alphabetic() {
             return Scan::Skip(identifier_end(line, pos));
@@ -167,7 +168,7 @@ pub(crate) fn scan(line: &str, i: usize, buf: &mut String) -> Scan {
     // digits, so "41,14" (a list) stays two numbers.
     if int_count <= 3 {
         while let Some((group_start, end)) = thousands_group(line, pos) {
-            push_digits(buf, line, group_start, end);
+            mantissa.push(line, group_start, end);
             pos = end;
         }
     }
@@ -176,13 +177,13 @@ pub(crate) fn scan(line: &str, i: usize, buf: &mut String) -> Scan {
         if matches!(c, '.' | '．') {
             let (end, count, _) = digit_run(line, after_point);
             if count > 0 {
-                buf.push('.');
-                push_digits(buf, line, after_point, end);
+                mantissa.push(line, after_point, end);
                 decimals = i32::try_from(count).unwrap_or(i32::MAX);
                 pos = end;
             }
         }
     }
+    let digits_end = pos;
     let mut exponent: i32 = 0;
     let mut percent = line.get(..i).is_some_and(|s| s.ends_with("百分之"));
     let mut approx = false;
@@ -225,14 +226,19 @@ pub(crate) fn scan(line: &str, i: usize, buf: &mut String) -> Scan {
         Some((c, _)) if is_unit(c) => Some(c),
         _ => None,
     };
-    let value = parse_scaled(buf, exponent);
-    buf.clear();
-    let _ = write!(
-        buf,
-        "5e{}",
-        exponent.saturating_sub(decimals).saturating_sub(1)
-    );
-    let precision = buf.parse::<f64>().unwrap_or(0.5);
+    // The stated digits are mantissa × 10^(exponent − decimals).
+    let place = exponent.saturating_sub(decimals);
+    let value = match mantissa.exact() {
+        Some(m) => {
+            times_pow10(m, place).unwrap_or_else(|| parse_slow(line, i..digits_end, exponent, buf))
+        }
+        None => parse_slow(line, i..digits_end, exponent, buf),
+    };
+    let precision = times_pow10(0.5, place).unwrap_or_else(|| {
+        buf.clear();
+        let _ = write!(buf, "5e{}", place.saturating_sub(1));
+        buf.parse::<f64>().unwrap_or(0.5)
+    });
     Scan::Number(RawNumber {
         range: i..pos,
         value,
@@ -243,12 +249,66 @@ pub(crate) fn scan(line: &str, i: usize, buf: &mut String) -> Scan {
     })
 }
 
-/// Parse the digits in `buf` times 10^`exponent`.
-fn parse_scaled(buf: &mut String, exponent: i32) -> f64 {
-    if exponent != 0 {
-        let _ = write!(buf, "e{exponent}");
+/// Powers of ten that are exact in an f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `m × 10^e` when both factors are exact in an f64 (|e| ≤ 22): one correctly rounded
+/// multiplication or division gives the same value `str::parse` would (the classic
+/// fast path), without formatting a string.
+fn times_pow10(m: f64, e: i32) -> Option<f64> {
+    let p = *POW10.get(usize::try_from(e.unsigned_abs()).ok()?)?;
+    Some(if e >= 0 { m * p } else { m / p })
+}
+
+/// The value of the digits in `line[digits]` times 10^`exponent`, through `str::parse`
+/// (for mantissas too long to be exact).
+fn parse_slow(line: &str, digits: Range<usize>, exponent: i32, buf: &mut String) -> f64 {
+    buf.clear();
+    for c in line.get(digits).unwrap_or("").chars() {
+        match c {
+            '.' | '．' => buf.push('.'),
+            _ => {
+                if let Some(d) = digit_value(c) {
+                    buf.push(char::from_digit(d, 10).unwrap_or('0'));
+                }
+            }
+        }
     }
+    let _ = write!(buf, "e{exponent}");
     buf.parse::<f64>().unwrap_or(f64::INFINITY)
+}
+
+/// The digits of a number read as one integer, while it stays exact in an f64.
+#[derive(Debug, Default)]
+struct Mantissa {
+    value: u64,
+    overflow: bool,
+}
+
+impl Mantissa {
+    /// Append the digits of `line[from..to]`.
+    fn push(&mut self, line: &str, from: usize, to: usize) {
+        for c in line.get(from..to).unwrap_or("").chars() {
+            if let Some(d) = digit_value(c) {
+                match self
+                    .value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(d)))
+                {
+                    Some(v) => self.value = v,
+                    None => self.overflow = true,
+                }
+            }
+        }
+    }
+
+    /// The mantissa as an f64, if it is exact (below 2⁵³).
+    fn exact(&self) -> Option<f64> {
+        (!self.overflow && self.value < 1 << 53).then_some(self.value as f64)
+    }
 }
 
 /// If a thousands separator and a group of exactly three digits (not followed by a
@@ -260,17 +320,6 @@ fn thousands_group(line: &str, pos: usize) -> Option<(usize, usize)> {
     }
     let (end, count, _) = digit_run(line, after_sep);
     (count == 3).then_some((after_sep, end))
-}
-
-/// Append the digits of `line[from..to]` to `buf` as ASCII.
-fn push_digits(buf: &mut String, line: &str, from: usize, to: usize) {
-    if let Some(s) = line.get(from..to) {
-        for c in s.chars() {
-            if let Some(d) = digit_value(c) {
-                buf.push(char::from(b'0' + d as u8));
-            }
-        }
-    }
 }
 
 /// Whether a number may start at byte `i`: a digit not preceded by another digit.

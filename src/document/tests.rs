@@ -489,15 +489,116 @@ fn throughput() {
         .collect();
     let bytes: usize = seeds.iter().map(|f| f.text.len()).sum();
     let start = std::time::Instant::now();
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(400);
     let mut sections = 0;
-    for _ in 0..400 {
+    for _ in 0..rounds {
         for f in &seeds {
             sections += Document::parse(f).sections.len();
         }
     }
     let elapsed = start.elapsed();
+    let docs: Vec<&Folded> = (0..rounds).flat_map(|_| seeds.iter()).collect();
+    let start = std::time::Instant::now();
+    use rayon::prelude::*;
+    let parallel: usize = docs
+        .par_iter()
+        .map(|f| Document::parse(f).sections.len())
+        .sum();
     println!(
-        "2000 documents, {} MB, {elapsed:?} ({sections} sections)",
-        bytes * 400 / 1_000_000
+        "parallel on {} threads: {:?} ({parallel} sections)",
+        rayon::current_num_threads(),
+        start.elapsed()
     );
+    println!(
+        "{} documents, {} MB, {elapsed:?} ({sections} sections)",
+        rounds * 5,
+        bytes * rounds / 1_000_000
+    );
+}
+
+/// Random texts over an alphabet of the characters the scanners care about: nothing
+/// panics and every span still slices the source to its text.
+#[test]
+fn random_texts_do_not_panic() {
+    const ALPHABET: &[&str] = &[
+        "0",
+        "1",
+        "9",
+        "２",
+        "０",
+        "年",
+        "月",
+        "日",
+        "号",
+        "〇",
+        "○",
+        "一",
+        "十",
+        "二",
+        "三",
+        "、",
+        ".",
+        "．",
+        ",",
+        "，",
+        "。",
+        ";",
+        ":",
+        "：",
+        "(",
+        ")",
+        "（",
+        "）",
+        "%",
+        "％",
+        "万",
+        "亿",
+        "余",
+        "多",
+        "件",
+        "第",
+        "部分",
+        "章",
+        "①",
+        "⑳",
+        "㈠",
+        " ",
+        "\u{3000}",
+        "\n",
+        "\r\n",
+        "-",
+        "/",
+        "x",
+        "X",
+        "发布时间",
+        "成文日期",
+        "(fā)",
+        "é",
+        "𠀀",
+        "\u{feff}",
+        "百分之",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 60) as usize;
+        let text: String = (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+            .collect();
+        let d = doc(&text);
+        assert_spans_match(&text, &d);
+        for (i, s) in d.sections.iter().enumerate().skip(1) {
+            let parent = s.parent.expect("parent");
+            assert!(d.section_children(parent).contains(&i));
+            assert_eq!(d.sections[parent].level + 1, s.level);
+        }
+    }
 }
