@@ -14,6 +14,6 @@ pub mod findings;
 pub mod fold;
 pub mod render;
 pub mod rules;
+pub mod ruletest;
 pub mod source;
 pub mod span;
-pub mod ruletest;

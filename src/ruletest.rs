@@ -35,19 +35,35 @@ pub fn run_tests(set: &RuleSet) -> Vec<TestResult> {
             let mut failure = None;
             if got != t.expect {
                 let detail = match &outcome {
-                    Outcome::Fail(vs) => format!(": {}", vs.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ")),
+                    Outcome::Fail(vs) => format!(
+                        ": {}",
+                        vs.iter()
+                            .map(|v| v.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
                     _ => String::new(),
                 };
-                failure = Some(format!("expected {}, got {}{detail}", name(t.expect), name(got)));
+                failure = Some(format!(
+                    "expected {}, got {}{detail}",
+                    name(t.expect),
+                    name(got)
+                ));
             } else if let Outcome::Fail(vs) = &outcome {
                 let covered: Vec<&str> = vs
                     .iter()
                     .flat_map(|v| v.evidence.iter())
                     .filter_map(|e| t.report.get(e.span.start..e.span.end))
                     .collect();
-                let missing: Vec<&String> = t.labels.iter().filter(|l| !covered.contains(&l.as_str())).collect();
+                let missing: Vec<&String> = t
+                    .labels
+                    .iter()
+                    .filter(|l| !covered.contains(&l.as_str()))
+                    .collect();
                 if !missing.is_empty() {
-                    failure = Some(format!("no label covers {missing:?}; labels cover {covered:?}"));
+                    failure = Some(format!(
+                        "no label covers {missing:?}; labels cover {covered:?}"
+                    ));
                 }
             }
             out.push(TestResult {

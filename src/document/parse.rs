@@ -350,9 +350,9 @@ fn heading_of(
         && headings::bare_shape(text)
         && line.date_only.is_none()
         // Scraped pages repeat the title; that is not a section.
-        && !title.is_some_and(|t| t.text == text)
+        && title.is_none_or(|t| t.text != text)
         // An issuing body's name followed by a date is a signature block.
-        && !lines.get(k + 1).is_some_and(|l| l.date_only.is_some());
+        && lines.get(k + 1).is_none_or(|l| l.date_only.is_none());
     if !is_bare {
         return None;
     }
