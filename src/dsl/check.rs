@@ -191,13 +191,23 @@ impl<'g> Checker<'g> {
                         self.expect(&tb, &Type::Number, rhs.span);
                     }
                     _ => {
-                        let ordered = |t: &Type| matches!(t, Type::Number | Type::Date | Type::Any);
+                        // Sections and paragraphs are ordered by their place in the report.
+                        let ordered = |t: &Type| {
+                            matches!(
+                                t,
+                                Type::Number
+                                    | Type::Date
+                                    | Type::Section
+                                    | Type::Paragraph
+                                    | Type::Any
+                            )
+                        };
                         if !ordered(&ta) || !ordered(&tb) || !ta.fits(&tb) {
                             self.error(
                                 span,
                                 format!("cannot order {ta} against {tb}"),
                                 Some(
-                                    "`<`, `<=`, `>`, `>=` compare two numbers or two dates".into(),
+                                    "`<`, `<=`, `>`, `>=` compare two numbers, two dates, or two sections or paragraphs (document order)".into(),
                                 ),
                             );
                         }
@@ -616,6 +626,16 @@ mod tests {
         );
         let e = errors("report.year + 1");
         assert_eq!(e[0].message, "expected bool, found number");
+        // Sections are ordered by their place in the report.
+        assert!(errors(
+            "all s in report.sections: none t in s.siblings where t < s: t.number == s.number"
+        )
+        .is_empty());
+        let e = errors("first(report.sections) < report.year");
+        assert!(
+            e[0].message.contains("cannot order section against number"),
+            "{e:?}"
+        );
         let e = errors("1 / 0 > 1");
         assert_eq!(e[0].message, "division by zero");
         let e = errors("exists(1, 2)");
