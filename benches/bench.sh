@@ -16,8 +16,10 @@ measure() { # label, args...
   local label=$1; shift
   local best=""
   for _ in 1 2 3; do
-    local t0 t1 out
-    out=$( { /usr/bin/time -f "%e %U %S %M" "$bin" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 || true)
+    local out tf
+    tf=$(mktemp)
+    /usr/bin/time -o "$tf" -f "%e %U %S %M" "$bin" "$@" >/dev/null 2>&1 || true
+    out=$(tail -1 "$tf"); rm -f "$tf"
     [ -z "$best" ] && best=$out
     # keep the run with the smallest wall time
     if awk -v a="$out" -v b="$best" 'BEGIN{split(a,x," ");split(b,y," "); exit !(x[1]<y[1])}'; then best=$out; fi
