@@ -196,7 +196,7 @@ pub const FUNCTIONS: &[FunctionDoc] = &[
     FunctionDoc { name: "days", signature: "days(date_a, date_b)", doc: "days from a to b (negative if b is earlier)", min_args: 2, max_args: 2 },
     FunctionDoc { name: "abs", signature: "abs(n)", doc: "absolute value", min_args: 1, max_args: 1 },
     FunctionDoc { name: "text", signature: "text(x)", doc: "x as text, as the report wrote it", min_args: 1, max_args: 1 },
-    FunctionDoc { name: "number", signature: "number(x)", doc: "x read as a number (none if it is not one)", min_args: 1, max_args: 1 },
+    FunctionDoc { name: "number", signature: "number(x)", doc: "x read as a number, Arabic (1,062, 91.7%, 4470余) or Chinese (七, 十二); none if it is not one", min_args: 1, max_args: 1 },
 ];
 
 /// Look up a built-in function.

@@ -1067,18 +1067,39 @@ impl<'a> Ctx<'a> {
             },
             ("number", [v]) => match v {
                 Value::Num(_) => v.clone(),
-                Value::Text(t) => capture::parse_number(&t.text)
-                    .map(|n| {
+                Value::Text(t) => {
+                    let origins = t
+                        .span
+                        .map(|span| Origin {
+                            span,
+                            what: Arc::from(""),
+                            written: t.text.clone(),
+                        })
+                        .into_iter()
+                        .collect();
+                    let n = capture::parse_number(&t.text).or_else(|| {
+                        // A Chinese numeral: 七 → 7, 十二 → 12.
+                        crate::document::chinese_numeral_value(t.text.trim()).map(|v| {
+                            capture::CapturedNumber {
+                                value: v.into(),
+                                precision: 0.5,
+                                percent: false,
+                                approx: false,
+                            }
+                        })
+                    });
+                    n.map(|n| {
                         Value::Num(Num {
                             value: n.value,
                             precision: n.precision,
                             percent: n.percent,
                             approx: n.approx,
-                            origins: Vec::new(),
+                            origins,
                             stated: t.span,
                         })
                     })
-                    .unwrap_or(Value::None),
+                    .unwrap_or(Value::None)
+                }
                 _ => Value::None,
             },
             _ => Value::None,
@@ -1223,5 +1244,46 @@ fn arith(op: BinOp, l: Value, r: Value) -> Value {
             Value::Num(n)
         }
         _ => Value::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load;
+
+    fn outcome(check: &str, report: &str) -> Outcome {
+        let toml = format!("[[rule]]\nid = \"x\"\nmessage = \"m\"\ncheck = '''{check}'''\n");
+        let set = load(&[(
+            "t".into(),
+            vec![("t.toml".into(), Arc::from(toml.as_str()))],
+        )])
+        .expect("rule loads");
+        let folded = Folded::new(report);
+        let doc = Document::parse(&folded);
+        let ctx = Ctx::new(&doc, &folded, report);
+        ctx.evaluate(&set.rules[0], &set.packs[0], 0)
+    }
+
+    #[test]
+    fn number_reads_chinese_numerals_and_keeps_the_origin() {
+        let report = "标题\n本报告由七部分组成。\n";
+        let check = r"all m in matches(/由(?<n>\S)部分/): number(m.n) == 6";
+        match outcome(check, report) {
+            Outcome::Fail(v) => {
+                let e = &v[0].evidence[0];
+                assert_eq!(&report[e.span.start..e.span.end], "七");
+            }
+            other => panic!("{other:?}"),
+        }
+        let check = r"all m in matches(/由(?<n>\S)部分/): number(m.n) == 7";
+        assert_eq!(outcome(check, report), Outcome::Pass);
+        assert_eq!(
+            outcome(
+                r#"number("1,062") == 1062 and number("十二") == 12"#,
+                report
+            ),
+            Outcome::Pass
+        );
     }
 }
