@@ -93,6 +93,9 @@ struct CheckArgs {
     /// Do not print the summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -264,13 +267,14 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     };
     let reports = engine::check_paths(&args.paths, &set, &opts);
     let summary = Summary::of(&reports);
-    let mut stdout = std::io::stdout().lock();
     let out = match args.format {
-        Format::Json => render::json::render(&reports, &summary) + "\n",
+        Format::Json => {
+            render::json::render_timed(&reports, &summary, Some(start.elapsed())) + "\n"
+        }
         Format::Concise => human::render_concise(&reports),
         Format::Human => {
             let style = human::Style {
-                color: color_wanted(),
+                color: args.output.is_none() && color_wanted(),
                 width: 100,
             };
             reports
@@ -279,7 +283,15 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
                 .collect::<String>()
         }
     };
-    let _ = stdout.write_all(out.as_bytes());
+    match &args.output {
+        Some(path) => render::output::write_atomic(path, out.as_bytes())
+            .map_err(|e| miette::miette!("cannot write the output to {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(out.as_bytes());
+            let _ = stdout.flush();
+        }
+    }
     if !args.quiet && args.format != Format::Json {
         eprintln!("{}", human::render_summary(&summary, start.elapsed()));
     }

@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod output;
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
