@@ -271,6 +271,7 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
         Format::Json => {
             render::json::render_timed(&reports, &summary, Some(start.elapsed())) + "\n"
         }
+        Format::Sarif => render::sarif::render(&reports, &set.rules) + "\n",
         Format::Concise => human::render_concise(&reports),
         Format::Human => {
             let style = human::Style {

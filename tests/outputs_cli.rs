@@ -4,12 +4,12 @@ use outputs_common::*;
 #[test]
 fn output_flag_writes_the_file_and_nothing_to_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.json");
+    let path = dir.path().join("out.sarif");
     let (code, out, _) = run(&[
         "check",
         SAMPLE,
         "--format",
-        "json",
+        "sarif",
         "--output",
         path.to_str().unwrap(),
     ]);
@@ -17,7 +17,7 @@ fn output_flag_writes_the_file_and_nothing_to_stdout() {
     assert!(out.is_empty());
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(v["files"][0]["findings"][0]["rule"], "ogi/fees-section");
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "ogi/fees-section");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
