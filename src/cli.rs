@@ -272,6 +272,9 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
             render::json::render_timed(&reports, &summary, Some(start.elapsed())) + "\n"
         }
         Format::Sarif => render::sarif::render(&reports, &set.rules) + "\n",
+        Format::Github => render::github::render(&reports),
+        Format::Csv => render::csv::render(&reports),
+        Format::Junit => render::junit::render(&reports, &set.rules),
         Format::Concise => human::render_concise(&reports),
         Format::Human => {
             let style = human::Style {

@@ -6,8 +6,11 @@ use std::path::Path;
 use crate::findings::Label;
 use crate::span::LineIndex;
 
+pub mod csv;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod output;
 pub mod sarif;
 
@@ -22,7 +25,17 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 (code scanning, IDEs).
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`).
+    Github,
+    /// CSV: `path,line,column,rule,severity,message`.
+    Csv,
+    /// JUnit XML: one testsuite per file, one testcase per rule.
+    Junit,
 }
+
+/// The rule id machine formats use for a file that could not be checked (rule ids
+/// always contain a `/`, so it cannot collide with one).
+pub const FILE_ERROR_RULE: &str = "file-error";
 
 /// A path as machine formats print it: relative to the working directory when it is
 /// under it, with forward slashes.
