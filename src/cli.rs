@@ -96,6 +96,10 @@ struct CheckArgs {
     /// Write the output to this file (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// After the output, print per-rule and per-file counts (on stderr when the output
+    /// is machine-readable or goes to a file).
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -287,14 +291,24 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
                 .collect::<String>()
         }
     };
+    let stats = args
+        .statistics
+        .then(|| render::statistics::render(&reports));
+    let stats_to_stdout = args.output.is_none() && !args.format.is_machine();
     match &args.output {
         Some(path) => render::output::write_atomic(path, out.as_bytes())
             .map_err(|e| miette::miette!("cannot write the output to {}: {e}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(out.as_bytes());
+            if let (Some(s), true) = (&stats, stats_to_stdout) {
+                let _ = stdout.write_all(format!("\n{s}").as_bytes());
+            }
             let _ = stdout.flush();
         }
+    }
+    if let (Some(s), false) = (&stats, stats_to_stdout) {
+        eprint!("{s}");
     }
     if !args.quiet && args.format != Format::Json {
         eprintln!("{}", human::render_summary(&summary, start.elapsed()));

@@ -39,3 +39,30 @@ fn json_summary_has_totals_and_timing() {
     assert_eq!(s["not_applicable"], 0);
     assert!(s["elapsed_ms"].is_u64());
 }
+
+#[test]
+fn statistics_count_rules_and_files() {
+    let (_, out, _) = run(&["check", SAMPLE, "--format", "concise", "--statistics"]);
+    let table = out
+        .split("\n\n")
+        .nth(1)
+        .expect("statistics after the output");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("ogi/fees-section"))
+        .expect("a row for the failing rule");
+    let n = json_findings()
+        .iter()
+        .filter(|f| f["rule"] == "ogi/fees-section")
+        .count()
+        .to_string();
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>(),
+        ["ogi/fees-section", n.as_str(), "1"]
+    );
+    assert!(out.contains("examples/reports/002_89ac4cf4ed34e821.txt"));
+    // Machine formats keep stdout clean: statistics go to stderr.
+    let (_, out, err) = run(&["check", SAMPLE, "--format", "csv", "--statistics"]);
+    assert!(!out.contains("findings"));
+    assert!(err.contains("ogi/fees-section"));
+}

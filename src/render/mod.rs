@@ -13,6 +13,7 @@ pub mod json;
 pub mod junit;
 pub mod output;
 pub mod sarif;
+pub mod statistics;
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,6 +32,13 @@ pub enum Format {
     Csv,
     /// JUnit XML: one testsuite per file, one testcase per rule.
     Junit,
+}
+
+impl Format {
+    /// Whether the output is meant for machines (nothing else may be mixed into it).
+    pub fn is_machine(self) -> bool {
+        !matches!(self, Format::Human | Format::Concise)
+    }
 }
 
 /// The rule id machine formats use for a file that could not be checked (rule ids
