@@ -100,3 +100,80 @@ fn unreadable_files_become_notifications() {
         .unwrap()
         .contains("no/such/file.txt"));
 }
+
+/// A synthetic report with two labels, one of them on a later line after CJK text.
+fn two_label_report() -> reportlint::findings::FileReport {
+    use reportlint::findings::{FileReport, Finding, Label};
+    use reportlint::rules::Severity;
+    let text = "收到申请12件\n办结10件，回复率为100%\n";
+    let a = text.find("12").unwrap();
+    let b = text.find("100%").unwrap();
+    let label = |start: usize, len: usize, line, column, t: &str| Label {
+        start,
+        end: start + len,
+        line,
+        column,
+        text: t.into(),
+    };
+    let finding = Finding {
+        rule: "x/rate".into(),
+        severity: Severity::Info,
+        message: "100% ≠ 10/12, \"rate\"".into(),
+        labels: vec![
+            label(b, 4, 2, 11, "rate = 100%"),
+            label(a, 2, 1, 5, "received = 12"),
+        ],
+        title: "t".into(),
+        help: None,
+        notes: vec![],
+        reference: None,
+    };
+    let mut r = FileReport::failed(
+        "dir/a b.txt".into(),
+        reportlint::findings::FileError {
+            kind: "io",
+            message: String::new(),
+        },
+    );
+    r.error = None;
+    r.source = Some(std::sync::Arc::from(text));
+    r.findings.push(finding);
+    r
+}
+
+#[test]
+fn secondary_labels_are_related_locations() {
+    let out = reportlint::render::sarif::render(&[two_label_report()], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["level"], "note");
+    assert_eq!(r["ruleId"], "x/rate");
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "dir/a%20b.txt");
+    assert_eq!(loc["region"]["startLine"], 2);
+    assert_eq!(loc["region"]["startColumn"], 11);
+    assert_eq!(loc["region"]["endColumn"], 15);
+    assert_eq!(loc["region"]["charOffset"], 18);
+    assert_eq!(loc["region"]["charLength"], 4);
+    let rel = r["relatedLocations"].as_array().unwrap();
+    assert_eq!(rel.len(), 1);
+    assert_eq!(rel[0]["message"]["text"], "received = 12");
+    assert_eq!(rel[0]["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(rel[0]["physicalLocation"]["region"]["startColumn"], 5);
+    assert_eq!(rel[0]["physicalLocation"]["region"]["charOffset"], 4);
+}
+
+#[test]
+fn other_formats_handle_the_synthetic_report() {
+    let report = two_label_report();
+    let gh = reportlint::render::github::render(std::slice::from_ref(&report));
+    assert_eq!(
+        gh,
+        "::notice file=dir/a b.txt,line=2,endLine=2,col=11,endColumn=14,title=x/rate::100%25 ≠ 10/12, \"rate\"%0A  1:5: received = 12\n"
+    );
+    let csv = reportlint::render::csv::render(std::slice::from_ref(&report));
+    assert_eq!(
+        csv,
+        "path,line,column,rule,severity,message\r\ndir/a b.txt,2,11,x/rate,info,\"100% ≠ 10/12, \"\"rate\"\"\"\r\n"
+    );
+}
