@@ -2,7 +2,7 @@
 //!
 //! Columns and character offsets count Unicode code points; the run says so with
 //! `columnKind: "unicodeCodePoints"`. URIs are paths relative to the working
-//! directory, with forward slashes.
+//! directory, with forward slashes, percent-encoded (non-ASCII names included).
 
 use serde_json::{json, Value};
 
@@ -48,24 +48,36 @@ fn region_json(r: Region) -> Value {
     })
 }
 
+/// A path as a URI reference (RFC 3986): everything but unreserved characters, `/`
+/// and a few safe sub-delimiters is percent-encoded as UTF-8 (so `报告.txt` becomes
+/// `%E6%8A%A5%E5%91%8A.txt`, and `:` never looks like a scheme).
 fn uri_escape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' | '%' | '#' | '?' | '[' | ']' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|'
-            | '}' => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c if c.is_control() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c => out.push(c),
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
         }
     }
     out
@@ -173,6 +185,10 @@ mod tests {
 
     #[test]
     fn uris_escape_spaces_and_percent() {
-        assert_eq!(uri_escape("a b/报告%.txt"), "a%20b/报告%25.txt");
+        assert_eq!(
+            uri_escape("a b/报告%.txt"),
+            "a%20b/%E6%8A%A5%E5%91%8A%25.txt"
+        );
+        assert_eq!(uri_escape("c:d#e?f"), "c%3Ad%23e%3Ff");
     }
 }
