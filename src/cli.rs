@@ -93,6 +93,13 @@ struct CheckArgs {
     /// Do not print the summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// After the output, print per-rule and per-file counts (on stderr when the output
+    /// is machine-readable or goes to a file).
+    #[arg(long)]
+    statistics: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -264,13 +271,18 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     };
     let reports = engine::check_paths(&args.paths, &set, &opts);
     let summary = Summary::of(&reports);
-    let mut stdout = std::io::stdout().lock();
     let out = match args.format {
-        Format::Json => render::json::render(&reports, &summary) + "\n",
+        Format::Json => {
+            render::json::render_timed(&reports, &summary, Some(start.elapsed())) + "\n"
+        }
+        Format::Sarif => render::sarif::render(&reports, &set.rules) + "\n",
+        Format::Github => render::github::render(&reports),
+        Format::Csv => render::csv::render(&reports),
+        Format::Junit => render::junit::render(&reports, &set.rules),
         Format::Concise => human::render_concise(&reports),
         Format::Human => {
             let style = human::Style {
-                color: color_wanted(),
+                color: args.output.is_none() && color_wanted(),
                 width: 100,
             };
             reports
@@ -279,7 +291,25 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
                 .collect::<String>()
         }
     };
-    let _ = stdout.write_all(out.as_bytes());
+    let stats = args
+        .statistics
+        .then(|| render::statistics::render(&reports));
+    let stats_to_stdout = args.output.is_none() && !args.format.is_machine();
+    match &args.output {
+        Some(path) => render::output::write_atomic(path, out.as_bytes())
+            .map_err(|e| miette::miette!("cannot write the output to {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(out.as_bytes());
+            if let (Some(s), true) = (&stats, stats_to_stdout) {
+                let _ = stdout.write_all(format!("\n{s}").as_bytes());
+            }
+            let _ = stdout.flush();
+        }
+    }
+    if let (Some(s), false) = (&stats, stats_to_stdout) {
+        eprint!("{s}");
+    }
     if !args.quiet && args.format != Format::Json {
         eprintln!("{}", human::render_summary(&summary, start.elapsed()));
     }

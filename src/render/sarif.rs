@@ -1,0 +1,194 @@
+//! SARIF 2.1.0 output (GitHub code scanning, IDEs, audit dashboards).
+//!
+//! Columns and character offsets count Unicode code points; the run says so with
+//! `columnKind: "unicodeCodePoints"`. URIs are paths relative to the working
+//! directory, with forward slashes, percent-encoded (non-ASCII names included).
+
+use serde_json::{json, Value};
+
+use crate::findings::{FileReport, Label};
+use crate::rules::{Rule, Severity};
+
+use super::{display_path, Locator, Region};
+
+/// The SARIF schema this output follows.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// SARIF's name for a severity.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn help_text(rule: &Rule) -> String {
+    let mut parts = Vec::new();
+    if let Some(h) = &rule.help {
+        parts.push(h.clone());
+    }
+    if let Some(r) = &rule.reference {
+        parts.push(format!("reference: {r}"));
+    }
+    if parts.is_empty() {
+        parts.push(rule.title.clone());
+    }
+    parts.join("\n")
+}
+
+fn region_json(r: Region) -> Value {
+    json!({
+        "startLine": r.start_line,
+        "startColumn": r.start_column,
+        "endLine": r.end_line,
+        "endColumn": r.end_column,
+        "charOffset": r.char_offset,
+        "charLength": r.char_length,
+    })
+}
+
+/// A path as a URI reference (RFC 3986): everything but unreserved characters, `/`
+/// and a few safe sub-delimiters is percent-encoded as UTF-8 (so `报告.txt` becomes
+/// `%E6%8A%A5%E5%91%8A.txt`, and `:` never looks like a scheme).
+fn uri_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn physical(uri: &str, locator: &Locator, label: Option<&Label>) -> Value {
+    let mut p = json!({ "artifactLocation": { "uri": uri } });
+    if let Some(l) = label {
+        p["region"] = region_json(locator.region(l));
+    }
+    p
+}
+
+/// The whole run as one SARIF log. `rules` are the rules that were run.
+pub fn render(reports: &[FileReport], rules: &[Rule]) -> String {
+    let driver_rules: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            let mut v = json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.title },
+                "help": { "text": help_text(r) },
+                "defaultConfiguration": { "level": level(r.severity) },
+            });
+            if let Some(reference) = &r.reference {
+                v["properties"] = json!({ "reference": reference });
+            }
+            v
+        })
+        .collect();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for report in reports {
+        let uri = uri_escape(&display_path(&report.path));
+        if let Some(e) = &report.error {
+            notifications.push(json!({
+                "level": "error",
+                "message": { "text": e.message },
+                "descriptor": { "id": e.kind },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+            }));
+            continue;
+        }
+        let locator = Locator::new(report.source.as_deref());
+        for f in &report.findings {
+            let primary = f.labels.first();
+            let mut location = json!({ "physicalLocation": physical(&uri, &locator, primary) });
+            if let Some(l) = primary {
+                location["message"] = json!({ "text": l.text });
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": { "text": f.message },
+                "locations": [location],
+            });
+            if let Some(i) = rules.iter().position(|r| r.id == f.rule) {
+                result["ruleIndex"] = json!(i);
+            }
+            if f.labels.len() > 1 {
+                result["relatedLocations"] = f.labels[1..]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        json!({
+                            "id": i + 1,
+                            "physicalLocation": physical(&uri, &locator, Some(l)),
+                            "message": { "text": l.text },
+                        })
+                    })
+                    .collect();
+            }
+            if !f.notes.is_empty() {
+                result["properties"] = json!({ "notes": f.notes });
+            }
+            results.push(result);
+        }
+    }
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "reportlint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": driver_rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_escape_spaces_and_percent() {
+        assert_eq!(
+            uri_escape("a b/报告%.txt"),
+            "a%20b/%E6%8A%A5%E5%91%8A%25.txt"
+        );
+        assert_eq!(uri_escape("c:d#e?f"), "c%3Ad%23e%3Ff");
+    }
+}
