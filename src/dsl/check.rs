@@ -433,7 +433,9 @@ impl<'g> Checker<'g> {
                     (None, 0)
                 };
                 let _ = scope;
-                self.expect(&types[re], &Type::Regex, args[re].span);
+                if name == "matches" || !types[re].fits(&Type::Text) {
+                    self.expect(&types[re], &Type::Regex, args[re].span);
+                }
                 match name {
                     "section" => Type::Section,
                     "sections" => Type::list(Type::Section),

@@ -101,7 +101,35 @@ pub struct MemberDoc {
 pub fn members(t: &Type) -> Vec<(MemberDoc, Type)> {
     use Type::*;
     let m = |name, doc, t| (MemberDoc { name, doc }, t);
-    let text_members = vec![m("length", "number of characters", Number)];
+    let sentences = || {
+        m(
+            "sentences",
+            "its sentences (ending at 。！？； or a line break), as texts",
+            Type::list(Text),
+        )
+    };
+    let clauses = || {
+        m(
+            "clauses",
+            "its clauses (sentences also split at ，、：), as texts",
+            Type::list(Text),
+        )
+    };
+    let text_members = vec![
+        m("length", "number of characters", Number),
+        m(
+            "numbers",
+            "the numbers inside it (none for text that is not from the report)",
+            Type::list(Number),
+        ),
+        m(
+            "dates",
+            "the dates inside it (none for text that is not from the report)",
+            Type::list(Date),
+        ),
+        sentences(),
+        clauses(),
+    ];
     match t {
         Report => vec![
             m("title", "the title: the first non-empty line", Text),
@@ -114,6 +142,8 @@ pub fn members(t: &Type) -> Vec<(MemberDoc, Type)> {
             m("dates", "every date", Type::list(Date)),
             m("lines", "every non-empty line", Type::list(Text)),
             m("text", "the whole (folded) text", Text),
+            sentences(),
+            clauses(),
         ],
         Section => vec![
             m("title", "the heading's title, without its numbering", Text),
@@ -128,12 +158,16 @@ pub fn members(t: &Type) -> Vec<(MemberDoc, Type)> {
             m("numbers", "the numbers inside it", Type::list(Number)),
             m("dates", "the dates inside it", Type::list(Date)),
             m("text", "its whole text, heading included", Text),
+            sentences(),
+            clauses(),
         ],
         Paragraph => vec![
             m("text", "its text", Text),
             m("section", "the innermost section holding it", Section),
             m("numbers", "the numbers inside it", Type::list(Number)),
             m("dates", "the dates inside it", Type::list(Date)),
+            sentences(),
+            clauses(),
         ],
         Number => vec![
             m("value", "the number itself", Number),
@@ -176,8 +210,8 @@ pub struct FunctionDoc {
 pub const FUNCTIONS: &[FunctionDoc] = &[
     FunctionDoc { name: "exists", signature: "exists(x)", doc: "true unless x is none or an empty list", min_args: 1, max_args: 1 },
     FunctionDoc { name: "missing", signature: "missing(x)", doc: "true when x is none or an empty list", min_args: 1, max_args: 1 },
-    FunctionDoc { name: "section", signature: "section([scope,] /re/)", doc: "the first section whose title matches (none if there is none)", min_args: 1, max_args: 2 },
-    FunctionDoc { name: "sections", signature: "sections([scope,] /re/)", doc: "every section whose title matches", min_args: 1, max_args: 2 },
+    FunctionDoc { name: "section", signature: "section([scope,] /re/ | \"text\")", doc: "the first section whose title matches the regex or contains the text (none if there is none)", min_args: 1, max_args: 2 },
+    FunctionDoc { name: "sections", signature: "sections([scope,] /re/ | \"text\")", doc: "every section whose title matches the regex or contains the text", min_args: 1, max_args: 2 },
     FunctionDoc { name: "matches", signature: "matches([scope,] /re/)", doc: "every match of the regex in the scope's folded text (the report by default); named groups become typed members", min_args: 1, max_args: 2 },
     FunctionDoc { name: "contains", signature: "contains(scope, /re/ | \"text\")", doc: "whether the scope's text contains a match or the text", min_args: 2, max_args: 2 },
     FunctionDoc { name: "starts_with", signature: "starts_with(text, \"prefix\" | /re/)", doc: "whether the text starts with the prefix (or the regex matches at its start)", min_args: 2, max_args: 2 },

@@ -715,6 +715,9 @@ impl<'a> Ctx<'a> {
     fn member(&self, t: &Value, name: &str, what: &str) -> Value {
         let doc = self.doc;
         let list = |v: Vec<Value>| Value::List(Arc::new(v));
+        if let ("sentences" | "clauses", Some(range)) = (name, self.scope_range(t)) {
+            return list(self.pieces(range, name == "clauses"));
+        }
         match t {
             Value::Report => match name {
                 "title" => doc
@@ -889,10 +892,87 @@ impl<'a> Ctx<'a> {
             },
             Value::Text(s) => match name {
                 "length" => Value::Num(Num::exact(s.text.chars().count() as f64)),
+                "numbers" => s
+                    .folded
+                    .clone()
+                    .map(|r| list(self.numbers_in(r)))
+                    .unwrap_or(Value::None),
+                "dates" => s
+                    .folded
+                    .clone()
+                    .map(|r| list(self.dates_in(r)))
+                    .unwrap_or(Value::None),
                 _ => Value::None,
             },
             _ => Value::None,
         }
+    }
+
+    /// Where an element of a list stands in the report, for labelling a count.
+    fn element_origin(&self, v: &Value) -> Option<Origin> {
+        let (span, written) = match v {
+            Value::Num(n) => return n.origins.first().cloned(),
+            Value::Date(d) => return d.origins.first().cloned(),
+            Value::Text(t) => (t.span?, t.text.clone()),
+            Value::Match(m) => (m.text.span?, m.text.text.clone()),
+            Value::Section(i) => {
+                let h = self.doc.sections.get(*i)?.heading.as_ref()?;
+                (h.line.span, Arc::from(h.line.text.as_str()))
+            }
+            Value::Paragraph(i) => {
+                let p = self.doc.paragraphs.get(*i)?;
+                (p.at.span, Arc::from(p.at.text.as_str()))
+            }
+            _ => return None,
+        };
+        Some(Origin {
+            span,
+            what: Arc::from(""),
+            written,
+        })
+    }
+
+    /// The sentences (or clauses) of a folded range, as texts with their spans. A sentence
+    /// ends at 。！？；, their ASCII forms, or a line break; a clause also at ，、：.
+    /// Surrounding whitespace is trimmed and empty pieces are dropped.
+    fn pieces(&self, r: std::ops::Range<usize>, clauses: bool) -> Vec<Value> {
+        let Some(hay) = self.folded.text.get(r.clone()) else {
+            return Vec::new();
+        };
+        let ends = |c: char| {
+            matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' | '\r')
+                || (clauses && matches!(c, '，' | '、' | '：' | ',' | ':'))
+        };
+        let mut out = Vec::new();
+        let mut start = 0;
+        let push = |from: usize, to: usize, out: &mut Vec<Value>| {
+            let piece = &hay[from..to];
+            let lead = piece.len() - piece.trim_start().len();
+            let piece = piece.trim();
+            if piece.is_empty() {
+                return;
+            }
+            let f = (r.start + from + lead)..(r.start + from + lead + piece.len());
+            out.push(Value::Text(Text {
+                text: Arc::from(piece),
+                span: Some(self.folded.source_span(f.clone())),
+                folded: Some(f),
+            }));
+        };
+        for (i, c) in hay.char_indices() {
+            if ends(c) {
+                // The terminator belongs to its sentence (but not to a clause).
+                let end = if clauses || c == '\n' || c == '\r' {
+                    i
+                } else {
+                    i + c.len_utf8()
+                };
+                push(start, end, &mut out);
+                start = i + c.len_utf8();
+            }
+        }
+        push(start, hay.len(), &mut out);
+        out
     }
 
     fn numbers_in(&self, r: std::ops::Range<usize>) -> Vec<Value> {
@@ -926,9 +1006,7 @@ impl<'a> Ctx<'a> {
             ("exists", [v]) => Value::bool(!v.is_missing()),
             ("missing", [v]) => Value::bool(v.is_missing()),
             ("section" | "sections", [re]) | ("section" | "sections", [_, re]) => {
-                let Value::Regex(re) = re else {
-                    return Value::None;
-                };
+                let pattern = re;
                 let scope = if args.len() == 2 {
                     Some(&args[0])
                 } else {
@@ -941,7 +1019,11 @@ impl<'a> Ctx<'a> {
                     self.doc.sections[i]
                         .heading
                         .as_ref()
-                        .is_some_and(|h| re.is_match(&h.title.text))
+                        .is_some_and(|h| match pattern {
+                            Value::Regex(re) => re.is_match(&h.title.text),
+                            Value::Text(t) => h.title.text.contains(&*t.text),
+                            _ => false,
+                        })
                 });
                 if name == "section" {
                     found.map(Value::Section).next().unwrap_or(Value::None)
@@ -970,6 +1052,12 @@ impl<'a> Ctx<'a> {
                 };
                 Value::bool(hit)
             }
+            ("count", [Value::List(l)]) => Value::Num(Num {
+                // The counted elements are the evidence of a count: a failing
+                // `count(m in matches(…)) == 0` labels every match.
+                origins: l.iter().filter_map(|v| self.element_origin(v)).collect(),
+                ..Num::exact(l.len() as f64)
+            }),
             ("length" | "count", [v]) => match v {
                 Value::List(l) => Value::Num(Num::exact(l.len() as f64)),
                 Value::Text(t) => Value::Num(Num::exact(t.text.chars().count() as f64)),
@@ -1285,5 +1373,63 @@ mod tests {
             ),
             Outcome::Pass
         );
+    }
+
+    #[test]
+    fn sentences_and_clauses_split_at_chinese_punctuation_and_keep_spans() {
+        let report = "标题\n一、概述\n全年收到申请12件，办结10件；另有2件结转。网站正常！\n";
+        assert_eq!(
+            outcome("count(report.sentences) == 5", report),
+            Outcome::Pass,
+            "标题 / 一、概述 / …12件，办结10件； / 另有2件结转。 / 网站正常！"
+        );
+        assert_eq!(
+            outcome(r#"count(section("概述").clauses) == 6"#, report),
+            Outcome::Pass
+        );
+        match outcome(
+            r"all s in report.sentences where contains(s, /结转/): count(s.numbers) == 0",
+            report,
+        ) {
+            Outcome::Fail(v) => assert_eq!(v.len(), 1),
+            other => panic!("{other:?}"),
+        }
+        // A sentence keeps its terminator; its span points into the source.
+        match outcome(r"none s in report.sentences: contains(s, /结转/)", report) {
+            Outcome::Fail(v) => {
+                let e = &v[0].evidence;
+                assert!(e.is_empty() || report[e[0].span.start..e[0].span.end].contains("结转"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn section_lookup_accepts_plain_text() {
+        let report = "标题\n一、总体情况\n正文。\n";
+        assert_eq!(
+            outcome(r#"exists(section("总体情况"))"#, report),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome(r#"missing(section("其他需要报告的事项"))"#, report),
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn a_failing_count_labels_every_counted_element() {
+        let report = "标题\n20XX年工作。\n××街道。\n";
+        match outcome(r"count(matches(/20XX年|××/)) == 0", report) {
+            Outcome::Fail(v) => {
+                let labelled: Vec<&str> = v[0]
+                    .evidence
+                    .iter()
+                    .map(|e| &report[e.span.start..e.span.end])
+                    .collect();
+                assert_eq!(labelled, ["20XX年", "××"]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

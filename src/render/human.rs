@@ -71,21 +71,36 @@ impl Diagnostic for FindingDiagnostic<'_> {
         if self.finding.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.finding.labels.iter().enumerate().map(
-            |(i, l)| {
-                let span = (l.start, l.end - l.start);
-                if i == 0 {
-                    LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
-                } else {
-                    LabeledSpan::new_with_span(Some(l.text.clone()), span)
-                }
-            },
-        )))
+        Some(Box::new(
+            self.finding
+                .labels
+                .iter()
+                .take(MAX_LABELS)
+                .enumerate()
+                .map(|(i, l)| {
+                    let span = (l.start, l.end - l.start);
+                    if i == 0 {
+                        LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
+                    } else {
+                        LabeledSpan::new_with_span(Some(l.text.clone()), span)
+                    }
+                }),
+        ))
     }
 }
 
+/// Labels drawn per finding: a finding that labels hundreds of places (damaged text all
+/// through a page) stays readable; every label is still in the machine formats.
+const MAX_LABELS: usize = 12;
+
 fn help_text(f: &Finding) -> Option<String> {
     let mut parts: Vec<String> = f.notes.clone();
+    if f.labels.len() > MAX_LABELS {
+        parts.push(format!(
+            "{} more place(s) not shown here; `--format json` lists them all",
+            f.labels.len() - MAX_LABELS
+        ));
+    }
     if let Some(h) = &f.help {
         parts.push(h.clone());
     }
