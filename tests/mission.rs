@@ -137,12 +137,27 @@ fn late_publication_fails() {
 
 #[test]
 fn missing_fees_heading_fails() {
+    // 003 states its fees twice: a heading (line 21) and a sentence under it (line 22).
+    // Either is enough; without both the rule fails. The preface's list of parts
+    // (line 3) and 价格和收费 in the body are not fee statements.
     let text = seed_text("003");
     let heading = text
         .lines()
         .find(|l| l.contains("收費及減免的情況"))
         .expect("heading line");
+    let statement = text
+        .lines()
+        .find(|l| l.contains("沒有發生政府信息公開的收費"))
+        .expect("statement line");
     let r = check("003", &text.replace(heading, "其他事項"));
+    assert!(
+        !fails(&r, "ogi/fees-section"),
+        "the sentence alone satisfies it"
+    );
+    let r = check(
+        "003",
+        &text.replace(heading, "其他事項").replace(statement, "無。"),
+    );
     assert!(fails(&r, "ogi/fees-section"));
 }
 

@@ -119,6 +119,17 @@ impl<'a> Ctx<'a> {
                                 _ => t.holds,
                             };
                             if failed {
+                                let mut t = t;
+                                // A body that read nothing from the report (a bare
+                                // `contains`) still points at the element it judged.
+                                if t.evidence.is_empty() {
+                                    if let Some(o) = self.element_origin(item) {
+                                        t.evidence.push(Evidence {
+                                            span: o.span,
+                                            label: o.written.to_string(),
+                                        });
+                                    }
+                                }
                                 violations.push(self.violation(rule, &mut sc, t, &when_evidence));
                             }
                         }
@@ -173,9 +184,13 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut evidence = t.evidence;
-        for w in when {
-            if !evidence.iter().any(|e| e.span == w.span) {
-                evidence.push(w.clone());
+        // A finding about something absent points at what made the rule apply (the
+        // title year of a report that lacks a section).
+        if evidence.is_empty() {
+            for w in when {
+                if !evidence.iter().any(|e: &Evidence| e.span == w.span) {
+                    evidence.push(w.clone());
+                }
             }
         }
         Violation {
@@ -913,8 +928,8 @@ impl<'a> Ctx<'a> {
         let (span, written) = match v {
             Value::Num(n) => return n.origins.first().cloned(),
             Value::Date(d) => return d.origins.first().cloned(),
-            Value::Text(t) => (t.span?, t.text.clone()),
-            Value::Match(m) => (m.text.span?, m.text.text.clone()),
+            Value::Text(t) => (t.span?, self.written(t.span?)),
+            Value::Match(m) => (m.text.span?, self.written(m.text.span?)),
             Value::Section(i) => {
                 let h = self.doc.sections.get(*i)?.heading.as_ref()?;
                 (h.line.span, Arc::from(h.line.text.as_str()))
@@ -1034,23 +1049,49 @@ impl<'a> Ctx<'a> {
             ("matches", [Value::Regex(re)]) => self.matches(&Value::Report, re),
             ("matches", [scope, Value::Regex(re)]) => self.matches(scope, re),
             ("contains" | "starts_with" | "ends_with", [scope, pat]) => {
-                let Some((hay, _)) = self.scope_text(scope) else {
+                let Some((hay, base)) = self.scope_text(scope) else {
                     return Value::None;
                 };
-                let hit = match (name, pat) {
-                    ("contains", Value::Regex(re)) => re.is_match(hay),
+                // Where in `hay` the pattern stands, if it does.
+                let found: Option<std::ops::Range<usize>> = match (name, pat) {
+                    ("contains", Value::Regex(re)) => re.find(hay).map(|m| m.range()),
                     ("starts_with", Value::Regex(re)) => {
-                        re.find(hay).is_some_and(|m| m.start() == 0)
+                        re.find(hay).filter(|m| m.start() == 0).map(|m| m.range())
                     }
-                    ("ends_with", Value::Regex(re)) => {
-                        re.find_iter(hay).any(|m| m.end() == hay.len())
+                    ("ends_with", Value::Regex(re)) => re
+                        .find_iter(hay)
+                        .find(|m| m.end() == hay.len())
+                        .map(|m| m.range()),
+                    ("contains", Value::Text(t)) => hay.find(&*t.text).map(|i| i..i + t.text.len()),
+                    ("starts_with", Value::Text(t)) => {
+                        hay.starts_with(&*t.text).then(|| 0..t.text.len())
                     }
-                    ("contains", Value::Text(t)) => hay.contains(&*t.text),
-                    ("starts_with", Value::Text(t)) => hay.starts_with(&*t.text),
-                    ("ends_with", Value::Text(t)) => hay.ends_with(&*t.text),
+                    ("ends_with", Value::Text(t)) => hay
+                        .ends_with(&*t.text)
+                        .then(|| hay.len() - t.text.len()..hay.len()),
                     _ => return Value::None,
                 };
-                Value::bool(hit)
+                // The evidence is what was found, or the scope searched in vain: a
+                // failing `contains(section, …)` points at the section.
+                let evidence = match (&found, base) {
+                    (Some(r), Some(b)) if !r.is_empty() => {
+                        let span = self.folded.source_span((b + r.start)..(b + r.end));
+                        Some(Evidence {
+                            span,
+                            label: self.written(span).to_string(),
+                        })
+                    }
+                    (Some(_), _) => None,
+                    (None, _) => self.element_origin(scope).map(|o| Evidence {
+                        span: o.span,
+                        label: o.written.to_string(),
+                    }),
+                };
+                Value::Bool(Truth {
+                    holds: found.is_some(),
+                    evidence: evidence.into_iter().collect(),
+                    notes: Vec::new(),
+                })
             }
             ("count", [Value::List(l)]) => Value::Num(Num {
                 // The counted elements are the evidence of a count: a failing
