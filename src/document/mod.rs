@@ -26,7 +26,7 @@
 //!   in the last third of the lines (the last such), else after 发布时间/发布日期.
 
 mod chars;
-mod dates;
+pub(crate) mod dates;
 mod headings;
 mod numbers;
 mod parse;

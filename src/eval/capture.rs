@@ -79,31 +79,21 @@ pub fn parse_number(s: &str) -> Option<CapturedNumber> {
 }
 
 /// Read `s` as a date if all of it is one: `2018年1月23日`, `2018 年 1 月 23 日`,
-/// `2020-09-14`, `2020/9/14`, `2020.9.14`.
+/// `2020-09-14`, `2020/9/14`, `2020.9.14`, `二〇一八年一月二十三日`. The document stage's
+/// scanners do the reading, so a captured group and `report.dates` agree.
 pub fn parse_date(s: &str) -> Option<DateVal> {
+    use crate::document::dates::{arabic_date_at, chinese_date_at};
     let s = s.trim();
-    let nums: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    if nums.len() != 3 || nums[0].len() != 4 {
-        return None;
+    let whole = |d: crate::document::dates::RawDate| {
+        (d.range == (0..s.len()))
+            .then(|| DateVal::new(d.year.into(), d.month.into(), d.day.into()))
+            .flatten()
+    };
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return arabic_date_at(s, 0).and_then(whole);
     }
-    let seps: String = s
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !c.is_whitespace())
-        .collect();
-    if !matches!(seps.as_str(), "年月日" | "年月" | "--" | "//" | "..") {
-        return None;
-    }
-    if seps == "年月" {
-        return None;
-    }
-    DateVal::new(
-        nums[0].parse().ok()?,
-        nums[1].parse().ok()?,
-        nums[2].parse().ok()?,
-    )
+    let nian = s.find('年')?;
+    chinese_date_at(s, nian).and_then(whole)
 }
 
 #[cfg(test)]
@@ -135,5 +125,15 @@ mod tests {
         assert_eq!(parse_date("2020-09-14"), DateVal::new(2020, 9, 14));
         assert_eq!(parse_date("2017年13月45日"), None);
         assert_eq!(parse_date("2017"), None);
+        assert_eq!(
+            parse_date("二〇一八年一月二十三日"),
+            DateVal::new(2018, 1, 23)
+        );
+        assert_eq!(parse_date("二○一一年十二月二日"), DateVal::new(2011, 12, 2));
+        assert_eq!(
+            parse_date("2018年1月23日起"),
+            None,
+            "all of it, not a prefix"
+        );
     }
 }
