@@ -446,7 +446,7 @@ impl Loader {
                 lit.push_str(&rest[..1]);
                 i += 2;
             } else if rest.starts_with('{') {
-                let Some(close) = rest.find('}') else {
+                let Some(close) = placeholder_end(rest) else {
                     self.error(
                         file,
                         dsl.file_span(Span::new(i, i + 1)),
@@ -485,6 +485,41 @@ impl Loader {
 
 /// Names a message template can use: the check's top-level `let`s and the variable of
 /// a top-level `all`/`none` quantifier (one finding is made per failing element).
+/// The byte offset of the `}` closing the placeholder that opens `rest`. Braces nest, so
+/// a regex quantifier inside a placeholder (`/\d{2}/`) does not close it; escaped
+/// characters and string literals are skipped.
+fn placeholder_end(rest: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn template_bindings(check: &Expr, globals: &HashMap<String, Type>) -> Vec<(String, Type)> {
     let mut out: Vec<(String, Type)> = Vec::new();
     let mut e = check.clone();
@@ -784,6 +819,17 @@ mod tests {
 
     fn load_one(text: &str) -> Result<RuleSet, RuleLoadErrors> {
         load(&[("t".into(), vec![("t.toml".into(), Arc::from(text))])])
+    }
+
+    #[test]
+    fn placeholders_may_hold_regex_quantifiers_and_strings() {
+        assert_eq!(placeholder_end("{a}b"), Some(2));
+        assert_eq!(placeholder_end(r"{count(matches(/\d{2}/))} x"), Some(24));
+        assert_eq!(placeholder_end(r#"{contains(s, "}")}"#), Some(17));
+        assert_eq!(placeholder_end("{unclosed"), None);
+        let text =
+            "[[rule]]\nid = \"x\"\ncheck = 'true'\nmessage = '{count(matches(/\\d{4}年/))}处'\n";
+        assert!(load_one(text).is_ok());
     }
 
     #[test]
