@@ -59,6 +59,34 @@ fn the_sample_reports_give_a_valid_log() {
 }
 
 #[test]
+fn regions_carry_the_labels_byte_offsets() {
+    let (_, out, _) = run(&["check", SAMPLE, "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let expected = json_findings();
+    assert_eq!(results.len(), expected.len());
+    for (r, f) in results.iter().zip(&expected) {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        let label = &f["labels"][0];
+        let start = label["start"].as_u64().unwrap();
+        assert_eq!(region["byteOffset"].as_u64(), Some(start));
+        assert_eq!(
+            region["byteLength"].as_u64(),
+            Some(label["end"].as_u64().unwrap() - start)
+        );
+        for (rel, l) in r["relatedLocations"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .zip(f["labels"].as_array().unwrap().iter().skip(1))
+        {
+            assert_eq!(rel["physicalLocation"]["region"]["byteOffset"], l["start"]);
+        }
+    }
+}
+
+#[test]
 fn unreadable_files_and_odd_names_give_a_valid_log() {
     let dir = tempfile::tempdir().unwrap();
     let odd = dir.path().join("报告 #1 [草稿]%.txt");
