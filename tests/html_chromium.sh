@@ -96,6 +96,17 @@ expect "the hostile img as text" '&lt;img src=x onerror=' 1
 [ "$(count '<script')" -eq 1 ] || fail "a script element other than ours is in the DOM"
 grep -q "<title>合规审查报告</title>" "$tmp/dom.html" || fail "the page title changed (a hostile script ran?)"
 
+# A big batch starts folded; a link to a finding opens its report.
+mkdir "$tmp/batch"
+for i in $(seq -w 1 25); do cp examples/reports/002_89ac4cf4ed34e821.txt "$tmp/batch/$i.txt"; done
+set +e
+"$bin" check "$tmp/batch" --format html --quiet --output "$tmp/batch.html"
+set -e
+chrome --dump-dom "file://$tmp/batch.html#file-24-f1" >"$tmp/dom.html" \
+  || { cat "$tmp/chromium.log" >&2; fail "chromium could not render the batch page"; }
+expect "25 reports, folded" '<details class="report" id="file-[0-9]*">' 24
+expect "the linked report opened" '<details class="report" id="file-24" open="">' 1
+
 chrome --window-size=1280,2000 --screenshot="$tmp/audit.png" "file://$tmp/audit.html" >/dev/null \
   || { cat "$tmp/chromium.log" >&2; fail "chromium could not take a screenshot"; }
 size=$(wc -c <"$tmp/audit.png")

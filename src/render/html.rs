@@ -25,7 +25,9 @@ const SCRIPT: &str = include_str!("html.js");
 /// `sha256` of [`SCRIPT`], base64: the only script the page's policy lets run. Update it
 /// with `openssl dgst -sha256 -binary src/render/html.js | base64` after editing the
 /// script (`tests/html_chromium.sh` fails when it is stale: the script stops running).
-const SCRIPT_SHA256: &str = "d2t+t5UKHeYxSZjo6edGpKWrWkf0QcWkIcdK78CSNY8=";
+const SCRIPT_SHA256: &str = "ROv2OfZCw8HnsYmi9HkPfNV0dQMARsJ7IVOFROWAMOA=";
+/// Up to this many report sections start open; more start folded.
+const OPEN_REPORTS: usize = 20;
 /// How many rules the bar chart shows at most.
 const CHART_RULES: usize = 10;
 
@@ -482,21 +484,23 @@ fn report_sections(out: &mut String, w: &Words, reports: &[FileReport]) {
         esc(w.expand_all),
         esc(w.collapse_all)
     );
-    let mut any = false;
-    for (i, r) in reports.iter().enumerate() {
-        if r.error.is_none() && r.findings.is_empty() {
-            continue;
-        }
-        any = true;
-        report_section(out, w, i, r);
+    let shown: Vec<(usize, &FileReport)> = reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.error.is_some() || !r.findings.is_empty())
+        .collect();
+    // A big batch starts folded, so the page opens on its scorecard, not a wall of text.
+    let open = shown.len() <= OPEN_REPORTS;
+    for &(i, r) in &shown {
+        report_section(out, w, i, r, open);
     }
-    if !any {
+    if shown.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", esc(w.reports_empty));
     }
     out.push_str("</section>\n");
 }
 
-fn report_section(out: &mut String, w: &Words, i: usize, r: &FileReport) {
+fn report_section(out: &mut String, w: &Words, i: usize, r: &FileReport, open: bool) {
     let path = esc(&display_path(&r.path));
     let mut counts = String::new();
     for s in [Severity::Error, Severity::Warning, Severity::Info] {
@@ -512,7 +516,8 @@ fn report_section(out: &mut String, w: &Words, i: usize, r: &FileReport) {
     }
     let _ = write!(
         out,
-        "<details class=\"report\" id=\"file-{i}\" open>\n<summary>{path}<span class=\"counts\">{counts}</span></summary>\n<div class=\"report-body\">\n"
+        "<details class=\"report\" id=\"file-{i}\"{open}>\n<summary>{path}<span class=\"counts\">{counts}</span></summary>\n<div class=\"report-body\">\n",
+        open = if open { " open" } else { "" }
     );
     if let Some(e) = &r.error {
         let _ = writeln!(
@@ -968,6 +973,25 @@ mod tests {
             .map(|(id, r)| (*id, r.failing_files, r.findings))
             .collect();
         assert_eq!(got, vec![("p/one", 2, 3), ("p/two", 1, 1)]);
+    }
+
+    #[test]
+    fn big_batches_start_folded() {
+        let one = report("x", vec![finding("p/one", Severity::Error, vec![])]);
+        let few = vec![one.clone(); OPEN_REPORTS];
+        let many = vec![one; OPEN_REPORTS + 1];
+        let page = render(&few, &[], Lang::Zh);
+        assert_eq!(
+            page.matches("<details class=\"report\"").count(),
+            OPEN_REPORTS
+        );
+        assert_eq!(page.matches("\" open>").count(), OPEN_REPORTS);
+        let page = render(&many, &[], Lang::Zh);
+        assert_eq!(
+            page.matches("<details class=\"report\"").count(),
+            OPEN_REPORTS + 1
+        );
+        assert_eq!(page.matches("\" open>").count(), 0);
     }
 
     #[test]
