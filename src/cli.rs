@@ -100,6 +100,9 @@ struct CheckArgs {
     /// is machine-readable or goes to a file).
     #[arg(long)]
     statistics: bool,
+    /// Language of the HTML report's own labels (`--format html`).
+    #[arg(long, value_enum, default_value_t = render::html::Lang::Zh)]
+    lang: render::html::Lang,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -279,6 +282,7 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
         Format::Github => render::github::render(&reports),
         Format::Csv => render::csv::render(&reports),
         Format::Junit => render::junit::render(&reports, &set.rules),
+        Format::Html => render::html::render(&reports, &set.rules, args.lang),
         Format::Concise => human::render_concise(&reports),
         Format::Human => {
             let style = human::Style {

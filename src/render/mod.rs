@@ -1,5 +1,6 @@
 //! Renderers: findings for people (miette) and for machines (JSON, SARIF, GitHub
-//! workflow commands, CSV, JUnit XML).
+//! workflow commands, CSV, JUnit XML) and an HTML audit report for the people who
+//! read an audit.
 
 use std::path::Path;
 
@@ -8,6 +9,7 @@ use crate::span::LineIndex;
 
 pub mod csv;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -32,6 +34,8 @@ pub enum Format {
     Csv,
     /// JUnit XML: one testsuite per file, one testcase per rule.
     Junit,
+    /// One self-contained HTML page: scorecard, chart, reports with findings marked.
+    Html,
 }
 
 impl Format {

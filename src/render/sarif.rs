@@ -1,7 +1,8 @@
 //! SARIF 2.1.0 output (GitHub code scanning, IDEs, audit dashboards).
 //!
 //! Columns and character offsets count Unicode code points; the run says so with
-//! `columnKind: "unicodeCodePoints"`. URIs are paths relative to the working
+//! `columnKind: "unicodeCodePoints"`. Regions also carry `byteOffset`/`byteLength`, the
+//! label's byte range in the decoded text (the offsets of the JSON output). URIs are paths relative to the working
 //! directory, with forward slashes, percent-encoded (non-ASCII names included).
 
 use serde_json::{json, Value};
@@ -86,7 +87,10 @@ fn uri_escape(path: &str) -> String {
 fn physical(uri: &str, locator: &Locator, label: Option<&Label>) -> Value {
     let mut p = json!({ "artifactLocation": { "uri": uri } });
     if let Some(l) = label {
-        p["region"] = region_json(locator.region(l));
+        let mut region = region_json(locator.region(l));
+        region["byteOffset"] = json!(l.start);
+        region["byteLength"] = json!(l.end.saturating_sub(l.start));
+        p["region"] = region;
     }
     p
 }
