@@ -576,6 +576,11 @@ pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
                 globals.insert(name.clone(), Type::Any);
             }
         }
+        // A definition left out by a cycle is already reported: its uses should not
+        // each add an "unknown name" error.
+        for name in let_src.keys() {
+            globals.entry(name.clone()).or_insert(Type::Any);
+        }
         set.packs.push(Pack {
             name: pack_name.clone(),
             lets,
@@ -826,6 +831,14 @@ mod tests {
             msgs.iter().any(|m| m.contains("duplicate rule id `t/x`")),
             "{msgs:?}"
         );
+        let text = "[let]\na = 'b + 1'\nb = 'a + 1'\n[[rule]]\nid = \"x\"\nmessage = \"m\"\ncheck = 'a > 1'\n";
+        let msgs: Vec<_> = load_one(text)
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect();
+        assert_eq!(msgs.len(), 1, "only the cycle, not its uses: {msgs:?}");
     }
 
     #[test]

@@ -57,7 +57,19 @@ pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
             span,
         });
     }
-    let mut pairs = RuleParser::parse(Rule::program, text).map_err(syntax_error)?;
+    let mut pairs = RuleParser::parse(Rule::program, text).map_err(|e| {
+        // pest lists only rules it expected, never a bare `)`: name the missing closer.
+        let closer = [")", "]"]
+            .into_iter()
+            .find(|c| RuleParser::parse(Rule::program, &format!("{text}{c}")).is_ok());
+        match closer {
+            Some(c) => SyntaxError {
+                message: format!("a bracket is left open: expected `{c}`"),
+                span: Span::new(text.trim_end().len(), text.trim_end().len()),
+            },
+            None => syntax_error(e),
+        }
+    })?;
     let program = pairs.next().ok_or_else(|| SyntaxError {
         message: "empty expression".into(),
         span: Span::new(0, text.len()),
@@ -94,18 +106,37 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
         pest::error::InputLocation::Pos(p) => Span::new(p, p),
         pest::error::InputLocation::Span((a, b)) => Span::new(a, b),
     };
-    let e = e.renamed_rules(|r| describe(*r).to_string());
-    SyntaxError {
-        message: e.variant.message().into_owned(),
-        span,
-    }
+    let message = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
+            // Several grammar rules share a description (`.member`, `-`): say each once.
+            let mut seen: Vec<&str> = Vec::new();
+            for d in positives.iter().map(|r| describe(*r)) {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                }
+            }
+            match seen.split_last() {
+                Some((last, rest)) if !rest.is_empty() => {
+                    format!("expected {}, or {last}", rest.join(", "))
+                }
+                _ => format!("expected {}", seen.join("")),
+            }
+        }
+        _ => e
+            .renamed_rules(|r| describe(*r).to_string())
+            .variant
+            .message()
+            .into_owned(),
+    };
+    SyntaxError { message, span }
 }
 
 fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of expression",
         Rule::expr | Rule::postfix_expr | Rule::comp_map => "an expression",
-        Rule::infix | Rule::implies => "an operator",
+        Rule::infix => "an operator",
+        Rule::implies => "`=>`",
         Rule::or => "`or`",
         Rule::and => "`and`",
         Rule::within => "`within`",
@@ -633,5 +664,17 @@ mod tests {
         assert!(e.message.contains("within"));
         let deep = "(".repeat(10_000) + "1" + &")".repeat(10_000);
         assert!(parse_expr(&deep).unwrap_err().message.contains("nested"));
+    }
+
+    #[test]
+    fn errors_name_a_missing_bracket_and_say_each_expectation_once() {
+        let e = parse_expr("exists(section(/x/) ").unwrap_err();
+        assert_eq!(e.message, "a bracket is left open: expected `)`");
+        assert_eq!(e.span, Span::new(19, 19));
+        let e = parse_expr("[1, 2").unwrap_err();
+        assert!(e.message.ends_with("expected `]`"), "{e:?}");
+        let e = parse_expr("report.year 2018").unwrap_err();
+        assert_eq!(e.message.matches("`.member`").count(), 1, "{e:?}");
+        assert_eq!(e.message.matches("`-`").count(), 1, "{e:?}");
     }
 }
