@@ -656,6 +656,15 @@ impl<'a> Ctx<'a> {
                 CmpOp::Ne => a.holds != b.holds,
                 _ => return Value::None,
             },
+            // The checker lets lists be compared; they are equal element by element.
+            (Value::List(a), Value::List(b)) => {
+                let equal = a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same(x, y));
+                match op {
+                    CmpOp::Eq => equal,
+                    CmpOp::Ne => !equal,
+                    _ => return Value::None,
+                }
+            }
             (Value::Section(a), Value::Section(b)) | (Value::Paragraph(a), Value::Paragraph(b)) => {
                 match op {
                     CmpOp::Eq => a == b,
@@ -1285,5 +1294,19 @@ mod tests {
             ),
             Outcome::Pass
         );
+    }
+
+    #[test]
+    fn lists_compare_element_by_element() {
+        let report = "标题\n一、甲\n二、乙\n";
+        assert_eq!(
+            outcome("map(s.number for s in report.parts) == [1, 2]", report),
+            Outcome::Pass
+        );
+        assert_eq!(outcome("[1, 2] != [1, 2, 3]", report), Outcome::Pass);
+        assert!(matches!(
+            outcome("[1, 2] == [2, 1]", report),
+            Outcome::Fail(_)
+        ));
     }
 }
