@@ -98,6 +98,17 @@ pub enum Expectation {
     NotApplicable,
 }
 
+impl Expectation {
+    /// The name as written in rule files: `fail`, `pass`, `not-applicable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::Fail => "fail",
+            Expectation::Pass => "pass",
+            Expectation::NotApplicable => "not-applicable",
+        }
+    }
+}
+
 /// An example report beside a rule, with the outcome it must give.
 #[derive(Debug, Clone)]
 pub struct RuleTest {
