@@ -546,12 +546,15 @@ pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
                 Ok(t) => parsed.push((file, t)),
                 Err(e) => {
                     let span = e.span().map(Span::from).unwrap_or_default();
+                    let help = e.message().starts_with("missing field").then(|| {
+                        "a [[rule]] needs `id`, `message` and `check`; a [[rule.test]] needs `report` and `expect`".to_string()
+                    });
                     loader.error(
                         &file,
                         span,
                         format!("invalid rule file: {}", e.message()),
                         "here",
-                        None,
+                        help,
                     );
                 }
             }

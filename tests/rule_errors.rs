@@ -55,7 +55,13 @@ fn unknown_key() {
 
 #[test]
 fn missing_key() {
-    case("missing_key", &["missing field `check`"]);
+    case(
+        "missing_key",
+        &[
+            "missing field `check`",
+            "a [[rule]] needs `id`, `message` and `check`",
+        ],
+    );
 }
 
 #[test]
