@@ -281,3 +281,35 @@ fn schema_refuses_the_broken_fixtures_it_can_see() {
         assert!(!errors.is_empty(), "{case} passes the schema");
     }
 }
+
+#[test]
+fn schema_accepts_the_rule_files_in_the_docs() {
+    // Whole rule files shown in the docs: ```toml blocks holding [[rule]] (not taplo's
+    // own config, not the tutorial's `append=` fragments).
+    let mut n = 0;
+    for doc in ["docs/dsl.md", "docs/tutorial.md"] {
+        let text = std::fs::read_to_string(root().join(doc)).expect("doc");
+        let mut block: Option<(usize, String, String)> = None;
+        for (i, line) in text.lines().enumerate() {
+            match (&mut block, line.strip_prefix("```")) {
+                (None, Some(info)) => block = Some((i + 1, info.trim().to_string(), String::new())),
+                (Some((at, info, body)), Some("")) => {
+                    let whole_file = (info == "toml" || info.starts_with("toml file="))
+                        && body.contains("[[rule]]");
+                    if whole_file {
+                        let errors = schema_errors(body);
+                        assert!(errors.is_empty(), "{doc}:{at}: {errors:?}");
+                        n += 1;
+                    }
+                    block = None;
+                }
+                (Some((_, _, body)), _) => {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    assert!(n >= 5, "only {n} rule files found in the docs");
+}
