@@ -66,7 +66,18 @@ fn missing_key() {
 
 #[test]
 fn dsl_syntax_error() {
-    case("syntax_error", &["expected `)`", "rules.toml:4:34"]);
+    case(
+        "syntax_error",
+        &[
+            "5 error(s)",
+            "a bracket is left open: expected `)`",
+            "rules.toml:4:34",
+            "`=` is not an operator: write `==` to compare",
+            "expected `:`",
+            "a regex is left open",
+            "a string is left open",
+        ],
+    );
 }
 
 #[test]
