@@ -401,8 +401,8 @@ fn explain(r: &rules::Rule) -> String {
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("");
             out += &format!(
-                "  - expect {:?}: {}\n",
-                t.expect,
+                "  - expect {}: {}\n",
+                t.expect.as_str(),
                 first.chars().take(60).collect::<String>()
             );
         }

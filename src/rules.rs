@@ -98,6 +98,17 @@ pub enum Expectation {
     NotApplicable,
 }
 
+impl Expectation {
+    /// The name as written in rule files: `fail`, `pass`, `not-applicable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::Fail => "fail",
+            Expectation::Pass => "pass",
+            Expectation::NotApplicable => "not-applicable",
+        }
+    }
+}
+
 /// An example report beside a rule, with the outcome it must give.
 #[derive(Debug, Clone)]
 pub struct RuleTest {
@@ -570,12 +581,15 @@ pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
                 Ok(t) => parsed.push((file, t)),
                 Err(e) => {
                     let span = e.span().map(Span::from).unwrap_or_default();
+                    let help = e.message().starts_with("missing field").then(|| {
+                        "a [[rule]] needs `id`, `message` and `check`; a [[rule.test]] needs `report` and `expect`".to_string()
+                    });
                     loader.error(
                         &file,
                         span,
                         format!("invalid rule file: {}", e.message()),
                         "here",
-                        None,
+                        help,
                     );
                 }
             }
@@ -610,6 +624,11 @@ pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
             } else {
                 globals.insert(name.clone(), Type::Any);
             }
+        }
+        // A definition left out by a cycle is already reported: its uses should not
+        // each add an "unknown name" error.
+        for name in let_src.keys() {
+            globals.entry(name.clone()).or_insert(Type::Any);
         }
         set.packs.push(Pack {
             name: pack_name.clone(),
@@ -872,6 +891,14 @@ mod tests {
             msgs.iter().any(|m| m.contains("duplicate rule id `t/x`")),
             "{msgs:?}"
         );
+        let text = "[let]\na = 'b + 1'\nb = 'a + 1'\n[[rule]]\nid = \"x\"\nmessage = \"m\"\ncheck = 'a > 1'\n";
+        let msgs: Vec<_> = load_one(text)
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect();
+        assert_eq!(msgs.len(), 1, "only the cycle, not its uses: {msgs:?}");
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
             span,
         });
     }
-    let mut pairs = RuleParser::parse(Rule::program, text).map_err(syntax_error)?;
+    let mut pairs = RuleParser::parse(Rule::program, text)
+        .map_err(|e| missing_token(text, &e).unwrap_or_else(|| syntax_error(e)))?;
     let program = pairs.next().ok_or_else(|| SyntaxError {
         message: "empty expression".into(),
         span: Span::new(0, text.len()),
@@ -70,6 +71,51 @@ pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
             span: Span::new(0, text.len()),
         })?;
     build_expr(expr)
+}
+
+/// pest lists the grammar rules it expected, never a bare token such as `)` or `:`,
+/// and a string or regex left open shows up as "expected an expression". Name the
+/// token when one small repair makes the expression parse.
+fn missing_token(text: &str, e: &pest::error::Error<Rule>) -> Option<SyntaxError> {
+    let parses = |t: &str| RuleParser::parse(Rule::program, t).is_ok();
+    let end = text.trim_end().len();
+    let at = |message: String, p: usize| SyntaxError {
+        message,
+        span: Span::new(p, p),
+    };
+    if let Some(c) = [")", "]"]
+        .into_iter()
+        .find(|c| parses(&format!("{text}{c}")))
+    {
+        return Some(at(format!("a bracket is left open: expected `{c}`"), end));
+    }
+    let pest::error::InputLocation::Pos(p) = e.location else {
+        return None;
+    };
+    let (before, after) = (text.get(..p)?, text.get(p..)?);
+    // A string or regex left open: point at where it opens.
+    let opener = |message: &str| SyntaxError {
+        message: message.into(),
+        span: Span::new(p, p + 1),
+    };
+    if after.starts_with('"') && !after[1..].contains('"') {
+        return Some(opener("a string is left open: expected a closing `\"`"));
+    }
+    if after.starts_with('/') && !after[1..].contains('/') {
+        return Some(opener(
+            "a regex is left open: expected a closing `/` (write `\\/` for a slash inside it)",
+        ));
+    }
+    if after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>") {
+        return Some(SyntaxError {
+            message: "`=` is not an operator: write `==` to compare".into(),
+            span: Span::new(p, p + 1),
+        });
+    }
+    [":", ";", "then"]
+        .into_iter()
+        .find(|t| parses(&format!("{before}{t} {after}")))
+        .map(|t| at(format!("expected `{t}`"), before.trim_end().len()))
 }
 
 fn too_deep(text: &str) -> Option<Span> {
@@ -94,18 +140,41 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
         pest::error::InputLocation::Pos(p) => Span::new(p, p),
         pest::error::InputLocation::Span((a, b)) => Span::new(a, b),
     };
-    let e = e.renamed_rules(|r| describe(*r).to_string());
-    SyntaxError {
-        message: e.variant.message().into_owned(),
-        span,
-    }
+    let message = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
+            // Several grammar rules share a description (`.member`, `-`): say each once.
+            let mut seen: Vec<&str> = Vec::new();
+            for d in positives.iter().map(|r| describe(*r)) {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                }
+            }
+            // `-` and `not` only begin an expression: "expected an expression" says it.
+            if seen.contains(&"an expression") {
+                seen.retain(|d| *d != "`-`" && *d != "`not`");
+            }
+            match seen.split_last() {
+                Some((last, rest)) if !rest.is_empty() => {
+                    format!("expected {}, or {last}", rest.join(", "))
+                }
+                _ => format!("expected {}", seen.join("")),
+            }
+        }
+        _ => e
+            .renamed_rules(|r| describe(*r).to_string())
+            .variant
+            .message()
+            .into_owned(),
+    };
+    SyntaxError { message, span }
 }
 
 fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of expression",
         Rule::expr | Rule::postfix_expr | Rule::comp_map => "an expression",
-        Rule::infix | Rule::implies => "an operator",
+        Rule::infix => "an operator",
+        Rule::implies => "`=>`",
         Rule::or => "`or`",
         Rule::and => "`and`",
         Rule::within => "`within`",
@@ -633,5 +702,36 @@ mod tests {
         assert!(e.message.contains("within"));
         let deep = "(".repeat(10_000) + "1" + &")".repeat(10_000);
         assert!(parse_expr(&deep).unwrap_err().message.contains("nested"));
+    }
+
+    #[test]
+    fn errors_name_a_missing_bracket_and_say_each_expectation_once() {
+        let e = parse_expr("exists(section(/x/) ").unwrap_err();
+        assert_eq!(e.message, "a bracket is left open: expected `)`");
+        assert_eq!(e.span, Span::new(19, 19));
+        let e = parse_expr("[1, 2").unwrap_err();
+        assert!(e.message.ends_with("expected `]`"), "{e:?}");
+        let e = parse_expr("report.year = 2018").unwrap_err();
+        assert_eq!(e.message, "`=` is not an operator: write `==` to compare");
+        assert_eq!(e.span, Span::new(12, 13));
+        let e = parse_expr("all s in xs s.level == 1").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.span),
+            ("expected `:`", Span::new(11, 11))
+        );
+        let e = parse_expr("let x = 1 x > 0").unwrap_err();
+        assert_eq!(e.message, "expected `;`");
+        let e = parse_expr("if a b").unwrap_err();
+        assert_eq!(e.message, "expected `then`");
+        let e = parse_expr(r#"report.title == "年度"#).unwrap_err();
+        assert!(e.message.starts_with("a string is left open"), "{e:?}");
+        let e = parse_expr("exists(section(/收费))").unwrap_err();
+        assert!(e.message.starts_with("a regex is left open"), "{e:?}");
+        assert_eq!(e.span, Span::new(15, 16), "points at the opening slash");
+        let e = parse_expr("report.year >= 2019 and").unwrap_err();
+        assert_eq!(e.message, "expected an expression");
+        let e = parse_expr("report.year 2018").unwrap_err();
+        assert_eq!(e.message.matches("`.member`").count(), 1, "{e:?}");
+        assert_eq!(e.message.matches("`-`").count(), 1, "{e:?}");
     }
 }

@@ -210,8 +210,8 @@ impl<'a> Ctx<'a> {
                 None => format_number(n.value, n.percent),
             },
             Value::Text(t) => t.text.to_string(),
-            Value::Date(d) => match d.origins.first() {
-                Some(o) => o.written.to_string(),
+            Value::Date(d) => match d.stated.and_then(|s| self.source.get(s.start..s.end)) {
+                Some(w) => w.to_string(),
                 None => format!("{}年{}月{}日", d.date.year, d.date.month, d.date.day),
             },
             Value::Regex(r) => format!("/{}/", r.as_str()),
@@ -267,6 +267,7 @@ impl<'a> Ctx<'a> {
                     what: Arc::from(what),
                     written: self.written(d.at.span),
                 }],
+                stated: Some(d.at.span),
             }),
             None => Value::None,
         }
@@ -370,6 +371,7 @@ impl<'a> Ctx<'a> {
             return Value::Date(Date {
                 date: d,
                 origins: t.span.map(origin).into_iter().collect(),
+                stated: t.span,
             });
         }
         Value::Text(t)
@@ -671,6 +673,15 @@ impl<'a> Ctx<'a> {
                 CmpOp::Ne => a.holds != b.holds,
                 _ => return Value::None,
             },
+            // The checker lets lists be compared; they are equal element by element.
+            (Value::List(a), Value::List(b)) => {
+                let equal = a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same(x, y));
+                match op {
+                    CmpOp::Eq => equal,
+                    CmpOp::Ne => !equal,
+                    _ => return Value::None,
+                }
+            }
             (Value::Section(a), Value::Section(b)) | (Value::Paragraph(a), Value::Paragraph(b)) => {
                 match op {
                     CmpOp::Eq => a == b,
@@ -887,7 +898,7 @@ impl<'a> Ctx<'a> {
                     "day" => part(d.date.day),
                     "text" => Value::Text(Text {
                         text: Arc::from(self.display(t).as_str()),
-                        span: d.origins.first().map(|o| o.span),
+                        span: d.stated,
                         folded: None,
                     }),
                     _ => Value::None,
@@ -1169,6 +1180,7 @@ impl<'a> Ctx<'a> {
                         Some(date) => Value::Date(Date {
                             date,
                             origins: y.origins,
+                            stated: None,
                         }),
                         None => Value::None,
                     }
@@ -1312,7 +1324,7 @@ fn relabel(v: Value, text: &str, span: Span) -> Value {
             n.origins[0].what = what();
             Value::Num(n)
         }
-        Value::Date(mut d) if d.origins.len() == 1 => {
+        Value::Date(mut d) if d.stated.is_some() && d.origins.len() == 1 => {
             d.origins[0].what = what();
             Value::Date(d)
         }
@@ -1365,6 +1377,7 @@ fn arith(op: BinOp, l: Value, r: Value) -> Value {
             Value::Date(Date {
                 date: DateVal::from_day_number(d.date.day_number() + delta),
                 origins: d.origins,
+                stated: None,
             })
         }
         (Value::Date(a), Value::Date(b)) if op == BinOp::Sub => {
@@ -1392,6 +1405,44 @@ mod tests {
         let doc = Document::parse(&folded);
         let ctx = Ctx::new(&doc, &folded, report);
         ctx.evaluate(&set.rules[0], &set.packs[0], 0)
+    }
+
+    #[test]
+    fn computed_dates_show_their_value_and_stated_dates_their_writing() {
+        let toml = "[[rule]]\nid = \"x\"\ncheck = 'report.published <= date(report.year + 1, 1, 31)'\nmessage = '{date(report.year + 1, 1, 31)}|{report.published}|{report.published + 1}'\n";
+        let set = load(&[("t".into(), vec![("t.toml".into(), Arc::from(toml))])]).expect("loads");
+        let report = "某局2019年年度报告\n一、概述\n2020-02-15\n";
+        let folded = Folded::new(report);
+        let doc = Document::parse(&folded);
+        let ctx = Ctx::new(&doc, &folded, report);
+        match ctx.evaluate(&set.rules[0], &set.packs[0], 0) {
+            Outcome::Fail(v) => {
+                assert_eq!(v[0].message, "2020年1月31日|2020-02-15|2020年2月16日");
+                // The computed deadline is labelled by the year it came from.
+                assert!(
+                    v[0].evidence
+                        .iter()
+                        .any(|e| e.label == "report.year = 2019"),
+                    "{:?}",
+                    v[0].evidence
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lists_compare_element_by_element() {
+        let report = "标题\n一、甲\n二、乙\n";
+        assert_eq!(
+            outcome("map(s.number for s in report.parts) == [1, 2]", report),
+            Outcome::Pass
+        );
+        assert_eq!(outcome("[1, 2] != [1, 2, 3]", report), Outcome::Pass);
+        assert!(matches!(
+            outcome("[1, 2] == [2, 1]", report),
+            Outcome::Fail(_)
+        ));
     }
 
     #[test]

@@ -141,6 +141,9 @@ pub struct Date {
     pub date: DateVal,
     /// Where it came from.
     pub origins: Vec<Origin>,
+    /// Where the report states this very date (None when computed: `date(…)`, `d + n`),
+    /// so it is shown as written only when it was written.
+    pub stated: Option<Span>,
 }
 
 /// A regex match with its named groups.
