@@ -985,8 +985,12 @@ impl<'a> Ctx<'a> {
                 folded: Some(f),
             }));
         };
+        let bytes = hay.as_bytes();
+        let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
         for (i, c) in hay.char_indices() {
-            if ends(c) {
+            // 1,062: a thousands separator (a folded ， too) is not a clause break.
+            let in_number = c == ',' && i > 0 && digit_at(i - 1) && digit_at(i + 1);
+            if ends(c) && !in_number {
                 // The terminator belongs to its sentence (but not to a clause).
                 let end = if clauses || c == '\n' || c == '\r' {
                     i
@@ -1478,6 +1482,14 @@ mod tests {
         assert_eq!(
             outcome(r#"count(section("概述").clauses) == 6"#, report),
             Outcome::Pass
+        );
+        assert_eq!(
+            outcome(
+                "count(report.clauses) == 2 and count(first(report.clauses).numbers) == 1",
+                "收到申请1,062件，办结1062件\n"
+            ),
+            Outcome::Pass,
+            "a thousands separator does not split a clause"
         );
         match outcome(
             r"all s in report.sentences where contains(s, /结转/): count(s.numbers) == 0",
