@@ -5,7 +5,8 @@ use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::findings::{FileReport, Finding, Summary};
@@ -22,8 +23,47 @@ pub struct Style {
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: CharColumns,
     help: Option<String>,
+}
+
+/// A report's text for miette, counting columns in characters (as `inspect`, concise
+/// and JSON output do) rather than bytes: `1:6`, not `1:16`, for the sixth character
+/// of a Chinese line.
+struct CharColumns {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let at = inner.span().offset();
+        let line_start = self
+            .text
+            .get(..at)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..at)
+            .map_or(inner.column(), |s| s.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -128,7 +168,10 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
     for f in &report.findings {
         let d = FindingDiagnostic {
             finding: f,
-            source: NamedSource::new(path.clone(), text.clone()),
+            source: CharColumns {
+                name: path.clone(),
+                text: text.clone(),
+            },
             help: help_text(f),
         };
         if f.labels.is_empty() {
