@@ -435,6 +435,17 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
                 "sections": sections,
                 "numbers": doc.numbers.iter().map(|n| serde_json::json!({"value": n.value, "text": n.at.text, "at": at(n.at.span), "unit": n.unit})).collect::<Vec<_>>(),
                 "dates": doc.dates.iter().map(|d| serde_json::json!({"date": format!("{:04}-{:02}-{:02}", d.year, d.month, d.day), "at": at(d.at.span)})).collect::<Vec<_>>(),
+                "tables": doc.tables.iter().map(|t| serde_json::json!({
+                    "caption": t.caption.as_ref().map(|c| c.text.clone()),
+                    "at": at(t.at.span),
+                    "uncertain": t.uncertain,
+                    "columns": t.columns.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
+                    "rows": t.rows.iter().map(|r| serde_json::json!({
+                        "label": r.label,
+                        "at": at(r.at.span),
+                        "cells": r.cells.iter().map(|c| c.value).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             });
             serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
         }
@@ -499,6 +510,42 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
             out += &format!("dates:     {}\n", doc.dates.len());
             for d in &doc.dates {
                 out += &format!("  {} {}\n", at(d.at.span), d.at.text);
+            }
+            out += &format!("tables:    {}\n", doc.tables.len());
+            for t in &doc.tables {
+                out += &format!(
+                    "  {} {} ({} rows × {} columns{})\n",
+                    at(t.at.span),
+                    t.caption.as_ref().map_or("—", |c| c.text.as_str()),
+                    t.rows.len(),
+                    t.columns.len(),
+                    if t.uncertain { ", uncertain" } else { "" }
+                );
+                for c in &t.columns {
+                    out += &format!(
+                        "    column {}\n",
+                        if c.label.is_empty() { "—" } else { &c.label }
+                    );
+                }
+                for r in &t.rows {
+                    let cells: Vec<String> = r
+                        .cells
+                        .iter()
+                        .map(|c| {
+                            if c.at.text.is_empty() {
+                                "·".to_string()
+                            } else {
+                                c.at.text.clone()
+                            }
+                        })
+                        .collect();
+                    out += &format!(
+                        "    row {} {}: {}\n",
+                        at(r.at.span),
+                        if r.label.is_empty() { "—" } else { &r.label },
+                        cells.join(" ")
+                    );
+                }
             }
             out
         }
