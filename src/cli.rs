@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::document::Document;
 use crate::engine::{self, CheckOptions};
 use crate::findings::Summary;
-use crate::fold::Folded;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
 use crate::span::LineIndex;
@@ -248,10 +247,10 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
             Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
         }
         Command::Inspect { file, format } => {
-            let src = crate::source::read(&file, crate::source::DEFAULT_MAX_BYTES)?;
-            let folded = Folded::new(&src.text);
+            let src = crate::input::read(&file, crate::source::DEFAULT_MAX_BYTES)?;
+            let folded = src.fold();
             let doc = Document::parse(&folded);
-            print!("{}", inspect(&src.text, &doc, format));
+            print!("{}", inspect(&src.source, &doc, format));
             Ok(EXIT_CLEAN)
         }
     }

@@ -11,7 +11,8 @@
 //!   flattened by PDF extraction: `1.属于国家秘密 0 0 0 0 0 0 0`).
 //!
 //! A run of such lines is a table when one row holds at least two numbers, and there
-//! are two rows or one row of four or more numbers (a flattened one-line table). Rows
+//! are two rows or one row of four or more numbers (a flattened one-line table); rows
+//! delimited by pipes or tabs need only two rows and one number. Rows
 //! before the first row holding a number are the header. Rows are right-aligned (the
 //! data cells end each row); the data columns are those from which every data row holds
 //! only numbers or blanks (`""`, `/`, `-`, `—`, `无`, `不适用`); cells left of them are row
@@ -101,6 +102,8 @@ struct RawRow {
     cells: Vec<Range<usize>>,
     /// A markdown `|---|` line: part of the table, no content.
     separator: bool,
+    /// Cells delimited by pipes or tabs (not guessed from spaces).
+    explicit: bool,
 }
 
 /// Find the tables of a folded text. Returns them with `section` 0 (the parser fills it
@@ -126,8 +129,10 @@ pub(crate) fn find(folded: &Folded) -> (Vec<Table>, Vec<Range<usize>>) {
     for raw in text.split('\n') {
         let abs = start;
         start += raw.len() + 1;
-        let lead = raw.len() - raw.trim_start().len();
-        let line = raw.trim();
+        // Tabs are cell separators: leading and trailing ones are empty cells.
+        let keep_tabs = |c: char| c.is_whitespace() && c != '\t';
+        let lead = raw.len() - raw.trim_start_matches(keep_tabs).len();
+        let line = raw.trim_matches(keep_tabs);
         if line.is_empty() {
             // A blank line ends a table; it does not change the caption.
             let old = std::mem::take(&mut block);
@@ -179,10 +184,12 @@ fn split(text: &str, line: Range<usize>) -> Option<RawRow> {
             line,
             cells,
             separator,
+            explicit: true,
         });
     }
     let mut cells: Vec<Range<usize>> = Vec::new();
-    if s.contains('\t') {
+    let explicit = s.contains('\t');
+    if explicit {
         let mut from = base;
         for (i, _) in s.match_indices('\t') {
             cells.push(trimmed(from..base + i));
@@ -262,6 +269,7 @@ fn split(text: &str, line: Range<usize>) -> Option<RawRow> {
         line,
         cells,
         separator: false,
+        explicit,
     })
 }
 
@@ -335,7 +343,15 @@ fn build(folded: &Folded, block: &[RawRow], caption: Option<Range<usize>>) -> Op
         k.iter().filter(|c| c.0 == CellKind::Number).count()
     };
     let most = kinds.iter().map(numbers).max().unwrap_or(0);
-    if most < 2 || (rows.len() < 2 && most < 4) {
+    // Rows delimited by pipes or tabs need only one number (`| 行政许可 | 1,062 |`
+    // under its header); rows guessed from spaces need two, or four on a lone line.
+    let explicit = rows.iter().all(|r| r.explicit);
+    let enough = if explicit && rows.len() >= 2 {
+        most >= 1
+    } else {
+        most >= 2 && (rows.len() >= 2 || most >= 4)
+    };
+    if !enough {
         return None;
     }
     let first_data = kinds.iter().position(|k| numbers(k) > 0)?;
