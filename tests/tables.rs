@@ -8,10 +8,11 @@ use reportlint::document::{CellKind, Document};
 use reportlint::engine::{check_file, CheckOptions};
 use reportlint::findings::FileReport;
 use reportlint::input;
+use reportlint::render::human::{render_file, Style};
 use reportlint::rules::{builtin_sources, load, RuleSet};
 
 const FORMATS: [&str; 4] = ["txt", "md", "html", "docx"];
-const TABLE_RULES: [&str; 8] = [
+const TABLE_RULES: [&str; 11] = [
     "ogi/t3-balance",
     "ogi/t3-results",
     "ogi/t3-row",
@@ -20,6 +21,9 @@ const TABLE_RULES: [&str; 8] = [
     "ogi/t4-shape",
     "ogi/text-vs-t3-received",
     "ogi/text-vs-t4-review",
+    "ogi/text-vs-t3-handled",
+    "ogi/text-vs-t3-carried",
+    "ogi/text-vs-t4-litigation",
 ];
 
 fn fixture(name: &str) -> PathBuf {
@@ -256,4 +260,20 @@ fn a_damaged_docx_is_a_file_error() {
     let e = r.error.expect("an error entry");
     assert_eq!(e.kind, "format");
     assert!(e.message.contains("not a zip archive"), "{}", e.message);
+}
+
+#[test]
+fn html_table_diagnostic_snapshot() {
+    let mut r = check("r2019-bad.html");
+    r.findings
+        .retain(|f| f.rule == "ogi/t4-sum" || f.rule == "ogi/t3-row");
+    r.path = PathBuf::from("r2019-bad.html");
+    let out = render_file(
+        &r,
+        Style {
+            color: false,
+            width: 120,
+        },
+    );
+    insta::assert_snapshot!(out);
 }
