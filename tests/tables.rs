@@ -12,7 +12,7 @@ use reportlint::render::human::{render_file, Style};
 use reportlint::rules::{builtin_sources, load, RuleSet};
 
 const FORMATS: [&str; 4] = ["txt", "md", "html", "docx"];
-const TABLE_RULES: [&str; 11] = [
+const TABLE_RULES: [&str; 12] = [
     "ogi/t3-balance",
     "ogi/t3-results",
     "ogi/t3-row",
@@ -24,6 +24,7 @@ const TABLE_RULES: [&str; 11] = [
     "ogi/text-vs-t3-handled",
     "ogi/text-vs-t3-carried",
     "ogi/text-vs-t4-litigation",
+    "ogi/t2-shape",
 ];
 
 fn fixture(name: &str) -> PathBuf {
