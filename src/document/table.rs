@@ -613,6 +613,17 @@ mod tests {
     }
 
     #[test]
+    fn table_rows_are_not_headings() {
+        let doc = crate::document::Document::parse(&Folded::new(
+            "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量  5  0  5\n二、上年结转政府信息公开申请数量  1  0  1\n四、行政复议\n",
+        ));
+        let titles: Vec<&str> = doc.headings().map(|(_, h)| h.title.text.as_str()).collect();
+        assert_eq!(titles, ["收到和处理政府信息公开申请情况", "行政复议"]);
+        assert_eq!(doc.tables.len(), 1);
+        assert_eq!(doc.tables[0].section, 1);
+    }
+
+    #[test]
     fn ragged_rows_are_uncertain() {
         let t = tables("| a | b | c |\n| x | 1 | 2 |\n| 3 |\n");
         assert!(t[0].uncertain);

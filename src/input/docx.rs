@@ -107,12 +107,14 @@ pub fn document_text(xml: &str) -> String {
     // Open tables: cells of the current row, and whether we are in a cell.
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut in_text = false;
+    // Inside tracked deletions (`<w:del>`): their text is not in the document.
+    let mut deleted = 0usize;
     // gridSpan of the open cell.
     let mut span = 1usize;
     let mut i = 0;
     while let Some(k) = xml.get(i..).and_then(|r| r.find('<')) {
         let lt = i + k;
-        if in_text {
+        if in_text && deleted == 0 {
             let raw = xml.get(i..lt).unwrap_or("");
             push_text(&mut out, &mut rows, &decode(raw));
         }
@@ -129,6 +131,8 @@ pub fn document_text(xml: &str) -> String {
             .next()
             .unwrap_or("");
         match (name, closing) {
+            ("w:del", false) if !self_closing => deleted += 1,
+            ("w:del", true) => deleted = deleted.saturating_sub(1),
             ("w:t", false) => in_text = !self_closing,
             ("w:t", true) => in_text = false,
             ("w:tab", false) => push_text(&mut out, &mut rows, "\t"),
@@ -273,7 +277,7 @@ mod tests {
 <w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>三、收到&amp;处理</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t xml:space="preserve">１</w:t></w:r></w:p></w:tc></w:tr>
 <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>
-<w:p><w:r><w:t>完</w:t></w:r></w:p></w:body></w:document>"#;
+<w:p><w:r><w:t>完</w:t></w:r><w:del w:id="1"><w:r><w:delText>删</w:delText><w:t>删</w:t></w:r></w:del></w:p></w:body></w:document>"#;
         assert_eq!(
             document_text(xml),
             "三、收到&处理\n| a |  | １ |\n|  | b |  |\n完\n"

@@ -372,11 +372,17 @@ fn tag_at(html: &str, i: usize) -> Option<Tag<'_>> {
 
 /// Offset just after `</name ...>` at or after `from` (case-insensitive).
 fn find_end_tag(html: &str, from: usize, name: &str) -> Option<usize> {
-    let lower = html.get(from..)?.to_ascii_lowercase();
-    let pat = format!("</{name}");
-    let k = lower.find(&pat)?;
-    let after = lower.get(k..)?.find('>')?;
-    Some(from + k + after + 1)
+    let bytes = html.as_bytes();
+    let mut at = from;
+    loop {
+        let k = at + html.get(at..)?.find("</")?;
+        let candidate = bytes.get(k + 2..k + 2 + name.len())?;
+        if candidate.eq_ignore_ascii_case(name.as_bytes()) {
+            let close = html.get(k..)?.find('>')?;
+            return Some(k + close + 1);
+        }
+        at = k + 2;
+    }
 }
 
 /// The value of a numeric attribute (`colspan="3"`), 1 when absent or malformed.
@@ -460,6 +466,12 @@ mod tests {
         assert_eq!(origin_of(&x, "“", html), "&ldquo;");
         assert_eq!(origin_of(&x, "三安全一稳定", html), "三安全一稳定");
         assert_eq!(origin_of(&x, "某件", html), "&#26576;件");
+    }
+
+    #[test]
+    fn raw_text_ends_case_insensitively_and_stray_lt_is_text() {
+        let x = extract("<SCRIPT>a</b></Script ><p>1 < 2 收到</p>");
+        assert_eq!(x.text, "1 < 2 收到\n");
     }
 
     #[test]
