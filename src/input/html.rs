@@ -3,7 +3,8 @@
 //! A small tokenizer, not a DOM: reports are flat pages of paragraphs and tables, and
 //! what matters is that every character of the extracted text knows where it stands in
 //! the HTML. Block elements end lines; `<script>`, `<style>`, `<head>` and navigation
-//! boilerplate (`<nav>`, `<header>`, `<footer>`, `<aside>`) are skipped; entities are
+//! boilerplate (`<nav>`, `<header>`, `<footer>`, `<aside>`, and `div`/`ul`/`section`
+//! containers whose class or id says nav, menu, crumb, footer, share …) are skipped; entities are
 //! decoded; runs of whitespace collapse to one space. A table row becomes one line
 //! `| a | b |`, colspans and rowspans written as empty cells so every row has its full
 //! width (the table recogniser in `document` reads them like a markdown table).
@@ -94,6 +95,66 @@ impl Out {
     }
 }
 
+/// Whether a tag closes itself (`<br/>`).
+fn self_closing(tag: &Tag<'_>) -> bool {
+    tag.attrs.trim_end().ends_with('/')
+}
+
+/// A container whose class or id names page furniture (`<div class="nav">`,
+/// `breadcrumb`, `footer`, `share` …): skipped like `<nav>`.
+fn boilerplate(tag: &Tag<'_>) -> bool {
+    if tag.closing || !matches!(tag.name.as_str(), "div" | "ul" | "ol" | "section") {
+        return false;
+    }
+    let attrs = tag.attrs.to_ascii_lowercase();
+    ["class", "id"].iter().any(|a| {
+        attr_value(&attrs, a).is_some_and(|v| {
+            [
+                "nav",
+                "menu",
+                "crumb",
+                "footer",
+                "sidebar",
+                "banner",
+                "toolbar",
+                "share",
+                "copyright",
+            ]
+            .iter()
+            .any(|w| v.contains(w))
+        })
+    })
+}
+
+/// The value of attribute `name` in (lowercased) `attrs`.
+fn attr_value<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(k) = attrs.get(from..).and_then(|r| r.find(name)) {
+        let at = from + k;
+        from = at + name.len();
+        // A whole attribute name: preceded by a space.
+        if !attrs
+            .get(..at)
+            .is_some_and(|b| b.ends_with(char::is_whitespace))
+        {
+            continue;
+        }
+        let rest = attrs.get(from..)?.trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        return match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let body = rest.get(1..)?;
+                body.get(..body.find(q)?)
+            }
+            _ => rest.split(|c: char| c.is_whitespace() || c == '>').next(),
+        };
+    }
+    None
+}
+
 /// A parsed tag.
 struct Tag<'a> {
     name: String,
@@ -109,7 +170,8 @@ pub fn extract(html: &str) -> Extracted {
         text: String::with_capacity(html.len() / 2),
         map: OriginMap::new(html.len()),
     };
-    let mut skip: Vec<String> = Vec::new();
+    // The outermost skipped element and how deep its own name nests inside it.
+    let mut skip: Option<(String, usize)> = None;
     let mut tables: Vec<TableState> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -132,15 +194,24 @@ pub fn extract(html: &str) -> Extracted {
                         continue;
                     }
                 }
-                if SKIPPED.contains(&name) {
-                    if !tag.closing && !tag.attrs.trim_end().ends_with('/') {
-                        skip.push(tag.name.clone());
-                    } else if tag.closing && skip.last().is_some_and(|s| s == name) {
-                        skip.pop();
+                if let Some((skipped, depth)) = skip.as_mut() {
+                    // Inside skipped content: only track the skipped element's nesting.
+                    if skipped == name && !self_closing(&tag) {
+                        if tag.closing {
+                            *depth -= 1;
+                        } else {
+                            *depth += 1;
+                        }
+                        if *depth == 0 {
+                            skip = None;
+                        }
                     }
                     continue;
                 }
-                if !skip.is_empty() {
+                if SKIPPED.contains(&name) || boilerplate(&tag) {
+                    if !tag.closing && !self_closing(&tag) {
+                        skip = Some((tag.name.clone(), 1));
+                    }
                     continue;
                 }
                 handle_tag(&mut out, &mut tables, &tag, start);
@@ -153,7 +224,7 @@ pub fn extract(html: &str) -> Extracted {
             .get(from..)
             .and_then(|r| r.find('<'))
             .map_or(bytes.len(), |k| from + k);
-        if skip.is_empty() {
+        if skip.is_none() {
             text(
                 &mut out,
                 html,
@@ -388,20 +459,9 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> Option<usize> {
 /// The value of a numeric attribute (`colspan="3"`), 1 when absent or malformed.
 fn attr_number(attrs: &str, name: &str) -> usize {
     let lower = attrs.to_ascii_lowercase();
-    let Some(k) = lower.find(name) else {
-        return 1;
-    };
-    let rest = lower.get(k + name.len()..).unwrap_or("").trim_start();
-    let Some(rest) = rest.strip_prefix('=') else {
-        return 1;
-    };
-    let digits: String = rest
-        .trim_start()
-        .trim_start_matches(['"', '\''])
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().unwrap_or(1)
+    attr_value(&lower, name)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1)
 }
 
 /// The character an entity at the start of `s` stands for, and the entity's length.
@@ -460,9 +520,14 @@ mod tests {
     fn paragraphs_entities_and_boilerplate() {
         let html = "<html><head><title>T</title><script>var a = '<p>x</p>';</script></head>\
 <body><nav><a href=\"/\">首页</a></nav><h1>某局2019年报告</h1>\n<p>危及&ldquo;三安全一稳定&rdquo;\n   共&#26576;件</p>\
-<!-- 注释 --><footer>版权</footer></body></html>";
+<!-- 注释 --><div class=\"foot\"><div id=\"footer-nav\"><div>版权</div><p>地址</p></div></div><footer>版权</footer></body></html>";
         let x = extract(html);
         assert_eq!(x.text, "某局2019年报告\n危及“三安全一稳定” 共某件\n");
+        assert!(
+            !extract("<div class=\"a share\"><div>x</div>y</div><p>z</p>")
+                .text
+                .contains('y')
+        );
         assert_eq!(origin_of(&x, "“", html), "&ldquo;");
         assert_eq!(origin_of(&x, "三安全一稳定", html), "三安全一稳定");
         assert_eq!(origin_of(&x, "某件", html), "&#26576;件");
