@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::document::Document;
 use crate::engine::{self, CheckOptions};
 use crate::findings::Summary;
-use crate::fold::Folded;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
 use crate::span::LineIndex;
@@ -251,10 +250,10 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
             Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
         }
         Command::Inspect { file, format } => {
-            let src = crate::source::read(&file, crate::source::DEFAULT_MAX_BYTES)?;
-            let folded = Folded::new(&src.text);
+            let src = crate::input::read(&file, crate::source::DEFAULT_MAX_BYTES)?;
+            let folded = src.fold();
             let doc = Document::parse(&folded);
-            print!("{}", inspect(&src.text, &doc, format));
+            print!("{}", inspect(&src.source, &doc, format));
             Ok(EXIT_CLEAN)
         }
     }
@@ -439,6 +438,17 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
                 "sections": sections,
                 "numbers": doc.numbers.iter().map(|n| serde_json::json!({"value": n.value, "text": n.at.text, "at": at(n.at.span), "unit": n.unit})).collect::<Vec<_>>(),
                 "dates": doc.dates.iter().map(|d| serde_json::json!({"date": format!("{:04}-{:02}-{:02}", d.year, d.month, d.day), "at": at(d.at.span)})).collect::<Vec<_>>(),
+                "tables": doc.tables.iter().map(|t| serde_json::json!({
+                    "caption": t.caption.as_ref().map(|c| c.text.clone()),
+                    "at": at(t.at.span),
+                    "uncertain": t.uncertain,
+                    "columns": t.columns.iter().map(|c| c.label.clone()).collect::<Vec<_>>(),
+                    "rows": t.rows.iter().map(|r| serde_json::json!({
+                        "label": r.label,
+                        "at": at(r.at.span),
+                        "cells": r.cells.iter().map(|c| c.value).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             });
             serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
         }
@@ -503,6 +513,42 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
             out += &format!("dates:     {}\n", doc.dates.len());
             for d in &doc.dates {
                 out += &format!("  {} {}\n", at(d.at.span), d.at.text);
+            }
+            out += &format!("tables:    {}\n", doc.tables.len());
+            for t in &doc.tables {
+                out += &format!(
+                    "  {} {} ({} rows × {} columns{})\n",
+                    at(t.at.span),
+                    t.caption.as_ref().map_or("—", |c| c.text.as_str()),
+                    t.rows.len(),
+                    t.columns.len(),
+                    if t.uncertain { ", uncertain" } else { "" }
+                );
+                for c in &t.columns {
+                    out += &format!(
+                        "    column {}\n",
+                        if c.label.is_empty() { "—" } else { &c.label }
+                    );
+                }
+                for r in &t.rows {
+                    let cells: Vec<String> = r
+                        .cells
+                        .iter()
+                        .map(|c| {
+                            if c.at.text.is_empty() {
+                                "·".to_string()
+                            } else {
+                                c.at.text.clone()
+                            }
+                        })
+                        .collect();
+                    out += &format!(
+                        "    row {} {}: {}\n",
+                        at(r.at.span),
+                        if r.label.is_empty() { "—" } else { &r.label },
+                        cells.join(" ")
+                    );
+                }
             }
             out
         }

@@ -9,6 +9,7 @@ use crate::document::Document;
 use crate::eval::Ctx;
 use crate::findings::{FileError, FileReport};
 use crate::fold::Folded;
+use crate::input::{self, Input, InputError};
 use crate::rules::RuleSet;
 use crate::source::{self, SourceError};
 
@@ -34,9 +35,30 @@ pub fn check_text(
     encoding: &'static str,
     rules: &RuleSet,
 ) -> FileReport {
-    let folded = Folded::new(text);
-    let doc = Document::parse(&folded);
-    let ctx = Ctx::new(&doc, &folded, text);
+    check_folded(path, text, &Folded::new(text), encoding, rules)
+}
+
+/// Check a report read in any format: spans point into `input.source`.
+pub fn check_input(input: &Input, rules: &RuleSet) -> FileReport {
+    let folded = input.fold();
+    check_folded(
+        input.path.clone(),
+        &input.source,
+        &folded,
+        input.encoding,
+        rules,
+    )
+}
+
+fn check_folded(
+    path: PathBuf,
+    text: &str,
+    folded: &Folded,
+    encoding: &'static str,
+    rules: &RuleSet,
+) -> FileReport {
+    let doc = Document::parse(folded);
+    let ctx = Ctx::new(&doc, folded, text);
     let outcomes = rules
         .rules
         .iter()
@@ -45,12 +67,19 @@ pub fn check_text(
     FileReport::from_outcomes(path, Arc::from(text), encoding, outcomes)
 }
 
-/// Read, decode and check one file. Never panics on bad input; a file that cannot be
-/// read gets an entry with its error.
+/// Read, decode and check one file (text, markdown, HTML or DOCX). Never panics on bad
+/// input; a file that cannot be read gets an entry with its error.
 pub fn check_file(path: &Path, rules: &RuleSet, opts: &CheckOptions) -> FileReport {
-    match source::read(path, opts.max_file_size) {
-        Ok(src) => check_text(src.path, &src.text, src.encoding, rules),
-        Err(e) => FileReport::failed(path.to_path_buf(), file_error(&e)),
+    match input::read(path, opts.max_file_size) {
+        Ok(input) => check_input(&input, rules),
+        Err(InputError::Source(e)) => FileReport::failed(path.to_path_buf(), file_error(&e)),
+        Err(e) => FileReport::failed(
+            path.to_path_buf(),
+            FileError {
+                kind: "format",
+                message: e.to_string(),
+            },
+        ),
     }
 }
 

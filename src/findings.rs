@@ -85,7 +85,7 @@ impl Finding {
 /// Why a file could not be checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileError {
-    /// A stable kind: `io`, `empty`, `binary`, `too-large`.
+    /// A stable kind: `io`, `empty`, `binary`, `too-large`, `format` (a damaged .docx).
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,

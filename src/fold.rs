@@ -41,6 +41,9 @@ pub struct Folded {
     pub text: String,
     /// Where folded offsets and source offsets drift apart.
     map: OffsetMap,
+    /// When the folded text's source was itself extracted (from HTML), the map from
+    /// that extracted text to the original file, applied after `map`.
+    origin: Option<std::sync::Arc<crate::input::OriginMap>>,
 }
 
 impl Folded {
@@ -67,7 +70,18 @@ impl Folded {
             }
         }
         text.push_str(source.get(copied..).unwrap_or_default());
-        Folded { text, map }
+        Folded {
+            text,
+            map,
+            origin: None,
+        }
+    }
+
+    /// The same folded text, its source offsets taken one step further through
+    /// `origin` (extracted text → the original file).
+    pub fn with_origin(mut self, origin: std::sync::Arc<crate::input::OriginMap>) -> Folded {
+        self.origin = Some(origin);
+        self
     }
 
     /// The source byte offset of folded byte offset `folded` (a char boundary or the end).
@@ -76,7 +90,11 @@ impl Folded {
     /// map to some offset inside or next to the corresponding source character;
     /// offsets past the end map to the source length.
     pub fn source_offset(&self, folded: usize) -> usize {
-        self.map.source_offset(folded)
+        let o = self.map.source_offset(folded);
+        match &self.origin {
+            Some(origin) => origin.source_offset(o),
+            None => o,
+        }
     }
 
     /// The source span of the folded byte range `range`.
@@ -91,7 +109,7 @@ impl Folded {
     ///
     /// When it did not, folded offsets equal source offsets.
     pub fn offsets_unchanged(&self) -> bool {
-        self.map.is_identity()
+        self.origin.is_none() && self.map.is_identity()
     }
 }
 

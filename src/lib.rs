@@ -1,7 +1,7 @@
 //! reportlint: a compliance checker for reports.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`source`] (bytes → text) → [`fold`] (normalised copy + offset map) →
+//! [`source`] (bytes → text) and [`input`] (HTML and DOCX → text with a map back) → [`fold`] (normalised copy + offset map) →
 //! [`document`] (the report model) → [`dsl`] (rules, parsed and checked) →
 //! [`eval`] (rules against a document) → [`findings`] → [`render`].
 
@@ -12,6 +12,7 @@ pub mod engine;
 pub mod eval;
 pub mod findings;
 pub mod fold;
+pub mod input;
 pub mod render;
 pub mod rules;
 pub mod ruletest;

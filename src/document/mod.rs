@@ -22,6 +22,7 @@
 //! - numbers: digits with 3-digit thousands groups, decimals, %, 万/亿, 余/多 and a
 //!   one-character unit; digits glued to ASCII letters (`20XX`, `GB18030`) are not
 //!   numbers, nor are the digits of a heading's marker or of a date;
+//! - tables: see [`table`] (rows of cells split by `|`, tabs or space runs);
 //! - the publication date: after 成文日期/发文日期/印发日期, else a date alone on a line
 //!   in the last third of the lines (the last such), else after 发布时间/发布日期.
 
@@ -30,6 +31,7 @@ pub(crate) mod dates;
 mod headings;
 mod numbers;
 mod parse;
+mod table;
 
 use std::ops::Range;
 
@@ -37,6 +39,7 @@ use crate::fold::Folded;
 use crate::span::Span;
 
 pub use chars::chinese_numeral_value;
+pub use table::{Cell, CellKind, Column, Row, Table};
 
 /// A piece of report text: its folded form and where it stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,6 +170,9 @@ pub struct Document {
     pub dates: Vec<Date>,
     /// Every non-empty line in document order.
     pub lines: Vec<TextRef>,
+    /// Every table in document order (their lines are also lines and paragraphs, never
+    /// headings).
+    pub tables: Vec<Table>,
 }
 
 impl Document {

@@ -25,6 +25,8 @@ struct LineInfo {
     heading: Option<RawHeading>,
     /// Index into the dates when the line is nothing but one date.
     date_only: Option<usize>,
+    /// The line is a table row: never a heading.
+    in_table: bool,
 }
 
 /// Where a publication date might come from, in order of trust.
@@ -51,6 +53,15 @@ pub(crate) fn text_ref(folded: &Folded, range: Range<usize>) -> TextRef {
     }
 }
 
+/// Index of the innermost section holding folded offset `at` (sections are in document
+/// order, so the last one whose extent holds it is the innermost).
+fn section_of(sections: &[Section], at: usize) -> usize {
+    sections
+        .iter()
+        .rposition(|s| s.at.folded.start <= at && at < s.at.folded.end)
+        .unwrap_or(0)
+}
+
 /// Rank of a heading in the outline: lower is higher. Bare headings rank with 一、.
 fn rank(style: Option<NumberingStyle>) -> NumberingStyle {
     style.unwrap_or(NumberingStyle::Chinese)
@@ -66,6 +77,8 @@ pub(crate) fn parse(folded: &Folded) -> Document {
     let mut numbers: Vec<Number> = Vec::with_capacity(text.len() / 200 + 4);
     let mut candidates = PublishedCandidates::default();
     let mut buf = String::new();
+    let (mut tables, table_lines) = super::table::find(folded);
+    let mut table_line = table_lines.iter().peekable();
 
     let mut line_start = 0;
     for raw in text.split('\n') {
@@ -77,7 +90,13 @@ pub(crate) fn parse(folded: &Folded) -> Document {
             continue;
         }
         let abs = start + (raw.len() - after_lead.len());
-        let heading = headings::numbered(line);
+        while table_line.next_if(|r| r.end <= abs).is_some() {}
+        let in_table = table_line.peek().is_some_and(|r| r.start <= abs);
+        let heading = if in_table {
+            None
+        } else {
+            headings::numbered(line)
+        };
         // The marker's digits ("1、") are numbering, not a quantity.
         let scan_from = heading.as_ref().map_or(0, |h| h.marker.range.end);
         let first_date = dates.len();
@@ -99,6 +118,7 @@ pub(crate) fn parse(folded: &Folded) -> Document {
             range,
             heading,
             date_only,
+            in_table,
         });
     }
 
@@ -107,6 +127,12 @@ pub(crate) fn parse(folded: &Folded) -> Document {
     let published = published(&lines, &candidates).and_then(|i| dates.get(i).cloned());
     let (sections, paragraphs) = outline(folded, &lines, title.as_ref());
     Document {
+        tables: {
+            for t in &mut tables {
+                t.section = section_of(&sections, t.at.folded.start);
+            }
+            tables
+        },
         lines: lines
             .iter()
             .map(|l| text_ref(folded, l.range.clone()))
@@ -334,6 +360,9 @@ fn heading_of(
     line: &LineInfo,
     title: Option<&TextRef>,
 ) -> Option<(Heading, Option<Range<usize>>)> {
+    if line.in_table {
+        return None;
+    }
     let abs = line.range.start;
     let shift = |r: &Range<usize>| abs + r.start..abs + r.end;
     if let Some(h) = &line.heading {

@@ -493,6 +493,54 @@ impl<'g> Checker<'g> {
             }
             "text" => Type::Text,
             "number" => Type::Number,
+            "table" | "tables" => {
+                if types.len() == 2 && !types[0].is_scope() {
+                    self.error(args[0].span, format!("cannot search in {}", types[0]), None);
+                }
+                let re = types.len() - 1;
+                self.expect(&types[re], &Type::Regex, args[re].span);
+                if name == "table" {
+                    Type::Table
+                } else {
+                    Type::list(Type::Table)
+                }
+            }
+            "cell" | "row" | "rows" | "column" => {
+                let target_ok = match name {
+                    "cell" if types.len() == 2 => types[0].fits(&Type::Row),
+                    _ => types[0].fits(&Type::Table),
+                };
+                if !target_ok {
+                    let want = if name == "cell" && types.len() == 2 {
+                        "row"
+                    } else {
+                        "table"
+                    };
+                    self.error(
+                        args[0].span,
+                        format!("`{name}` needs a {want}, found {}", types[0]),
+                        Some("usage: table.cell(/row/, /column/), row.cell(/column/), table.row(/re/), table.column(/re/)".into()),
+                    );
+                }
+                for (a, t) in args.iter().zip(&types).skip(1) {
+                    let ok = [Type::Regex, Type::Number, Type::Row, Type::Column]
+                        .iter()
+                        .any(|w| t.fits(w));
+                    if !ok || (name == "rows" && !t.fits(&Type::Regex)) {
+                        self.error(
+                            a.span,
+                            format!("expected a regex, an index, a row or a column, found {t}"),
+                            None,
+                        );
+                    }
+                }
+                match name {
+                    "cell" => Type::Number,
+                    "row" => Type::Row,
+                    "rows" => Type::list(Type::Row),
+                    _ => Type::Column,
+                }
+            }
             _ => {
                 // List functions called on a list.
                 let Some(el) = types[0].element() else {

@@ -23,6 +23,12 @@ pub enum Type {
     Section,
     /// A paragraph of the report.
     Paragraph,
+    /// A table of the report.
+    Table,
+    /// A data row of a table.
+    Row,
+    /// A data column of a table.
+    Column,
     /// A regex match; the names are the regex's named groups (None: not known statically).
     Match(Option<Arc<Vec<String>>>),
     /// A list of elements of a type.
@@ -54,6 +60,8 @@ impl Type {
             Type::Report
                 | Type::Section
                 | Type::Paragraph
+                | Type::Table
+                | Type::Row
                 | Type::Text
                 | Type::Match(_)
                 | Type::Any
@@ -81,6 +89,9 @@ impl fmt::Display for Type {
             Type::Report => write!(f, "report"),
             Type::Section => write!(f, "section"),
             Type::Paragraph => write!(f, "paragraph"),
+            Type::Table => write!(f, "table"),
+            Type::Row => write!(f, "row"),
+            Type::Column => write!(f, "column"),
             Type::Match(_) => write!(f, "match"),
             Type::List(t) => write!(f, "list of {t}"),
             Type::Any => write!(f, "value"),
@@ -141,9 +152,33 @@ pub fn members(t: &Type) -> Vec<(MemberDoc, Type)> {
             m("numbers", "every number", Type::list(Number)),
             m("dates", "every date", Type::list(Date)),
             m("lines", "every non-empty line", Type::list(Text)),
+            m("tables", "every table, in document order", Type::list(Table)),
             m("text", "the whole (folded) text", Text),
             sentences(),
             clauses(),
+        ],
+        Table => vec![
+            m("caption", "the nearest non-empty line before the table", Text),
+            m("section", "the innermost section holding the table", Section),
+            m("rows", "the data rows (header rows excluded)", Type::list(Row)),
+            m("columns", "the data columns (row-label columns excluded)", Type::list(Column)),
+            m("width", "number of data columns", Number),
+            m("height", "number of data rows", Number),
+            m("uncertain", "whether the shape was guessed (some row lacks cells)", Bool),
+            m("text", "the table's whole text", Text),
+        ],
+        Row => vec![
+            m("label", "the label path, nested by numbering (三、本年度办理结果/(三)不予公开/1.属于国家秘密)", Text),
+            m("cells", "one number per data column; blank, /, - and 无 read as 0, other text as none", Type::list(Number)),
+            m("index", "position among the data rows (0-based)", Number),
+            m("table", "the table holding it", Table),
+            m("text", "the row's whole line", Text),
+        ],
+        Column => vec![
+            m("label", "the header path joined with / (申请人情况/法人或其他组织/商业企业); empty without a header", Text),
+            m("cells", "one number per data row, as for row.cells", Type::list(Number)),
+            m("index", "position among the data columns (0-based)", Number),
+            m("table", "the table holding it", Table),
         ],
         Section => vec![
             m("title", "the heading's title, without its numbering", Text),
@@ -230,6 +265,12 @@ pub const FUNCTIONS: &[FunctionDoc] = &[
     FunctionDoc { name: "days", signature: "days(date_a, date_b)", doc: "days from a to b (negative if b is earlier)", min_args: 2, max_args: 2 },
     FunctionDoc { name: "abs", signature: "abs(n)", doc: "absolute value", min_args: 1, max_args: 1 },
     FunctionDoc { name: "text", signature: "text(x)", doc: "x as text, as the report wrote it", min_args: 1, max_args: 1 },
+    FunctionDoc { name: "table", signature: "table([scope,] /re/)", doc: "the first table whose caption, or the title of a section holding it, matches (none if there is none)", min_args: 1, max_args: 2 },
+    FunctionDoc { name: "tables", signature: "tables([scope,] /re/)", doc: "every table whose caption or enclosing section title matches", min_args: 1, max_args: 2 },
+    FunctionDoc { name: "cell", signature: "table.cell(row, column) | row.cell(column)", doc: "the number in a cell; row and column are a regex over the label (first match), a row/column, or a 0-based index; blank, /, - and 无 read as 0, text as none. Labels `row·column = value`", min_args: 2, max_args: 3 },
+    FunctionDoc { name: "row", signature: "table.row(/re/ | index)", doc: "the first data row whose label path matches (or the row at an index)", min_args: 2, max_args: 2 },
+    FunctionDoc { name: "rows", signature: "table.rows(/re/)", doc: "every data row whose label path matches", min_args: 2, max_args: 2 },
+    FunctionDoc { name: "column", signature: "table.column(/re/ | index)", doc: "the first data column whose label matches (or the column at an index)", min_args: 2, max_args: 2 },
     FunctionDoc { name: "number", signature: "number(x)", doc: "x read as a number, Arabic (1,062, 91.7%, 4470余) or Chinese (七, 十二); none if it is not one", min_args: 1, max_args: 1 },
 ];
 

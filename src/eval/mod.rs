@@ -3,6 +3,7 @@
 //! read from the report carries its spans, so a failed comparison can label each operand.
 
 pub mod capture;
+mod table;
 pub mod value;
 
 use std::cell::RefCell;
@@ -223,6 +224,7 @@ impl<'a> Ctx<'a> {
                 .unwrap_or_default(),
             Value::Paragraph(i) => self.doc.paragraphs[*i].at.text.clone(),
             Value::Match(m) => m.text.text.to_string(),
+            Value::Table(..) | Value::Row(..) | Value::Column(..) => self.table_display(v),
             Value::List(items) => items
                 .iter()
                 .map(|i| self.display(i))
@@ -285,6 +287,13 @@ impl<'a> Ctx<'a> {
             Value::Paragraph(i) => Some(self.doc.paragraphs[*i].at.folded.clone()),
             Value::Text(t) => t.folded.clone(),
             Value::Match(m) => m.text.folded.clone(),
+            Value::Table(t) => self.doc.tables.get(*t).map(|t| t.at.folded.clone()),
+            Value::Row(t, r) => self
+                .doc
+                .tables
+                .get(*t)
+                .and_then(|t| t.rows.get(*r))
+                .map(|r| r.at.folded.clone()),
             _ => None,
         }
     }
@@ -773,6 +782,7 @@ impl<'a> Ctx<'a> {
                 "numbers" => list(doc.numbers.iter().map(|n| self.number(n, "")).collect()),
                 "dates" => list(doc.dates.iter().map(|d| self.date(d, "")).collect()),
                 "lines" => list(doc.lines.iter().map(|l| self.text_ref(l)).collect()),
+                "tables" => list((0..doc.tables.len()).map(Value::Table).collect()),
                 "text" => Value::Text(Text {
                     text: Arc::from(self.folded.text.as_str()),
                     span: Some(Span::new(0, self.source.len())),
@@ -930,6 +940,7 @@ impl<'a> Ctx<'a> {
                     .unwrap_or(Value::None),
                 _ => Value::None,
             },
+            Value::Table(..) | Value::Row(..) | Value::Column(..) => self.table_member(t, name),
             _ => Value::None,
         }
     }
@@ -1247,6 +1258,7 @@ impl<'a> Ctx<'a> {
                 }
                 _ => Value::None,
             },
+            (n, _) if table::FUNCTIONS.contains(&n) => self.table_call(n, &args),
             _ => Value::None,
         }
     }
@@ -1272,6 +1284,10 @@ fn same(a: &Value, b: &Value) -> bool {
             x == y
         }
         (Value::Bool(x), Value::Bool(y)) => x.holds == y.holds,
+        (Value::Table(x), Value::Table(y)) => x == y,
+        (Value::Row(a, b), Value::Row(c, d)) | (Value::Column(a, b), Value::Column(c, d)) => {
+            (a, b) == (c, d)
+        }
         _ => false,
     }
 }

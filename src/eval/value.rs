@@ -197,6 +197,12 @@ pub enum Value {
     Section(usize),
     /// A paragraph, by index.
     Paragraph(usize),
+    /// A table, by index into the document's tables.
+    Table(usize),
+    /// A data row: table index, row index.
+    Row(usize, usize),
+    /// A data column: table index, column index.
+    Column(usize, usize),
     /// A regex match.
     Match(Arc<MatchVal>),
     /// A list.
