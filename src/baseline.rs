@@ -96,16 +96,27 @@ fn base_of(baseline_path: &Path) -> Option<PathBuf> {
 }
 
 /// How a report's path is written in a baseline: relative to the baseline's folder
-/// when the file lies under it (so the baseline works from any working directory),
-/// else as given; always with `/`.
+/// (with `..` when it lies elsewhere), so the baseline works from any working
+/// directory; as given when it cannot be resolved; always with `/`.
 fn file_key(base: Option<&Path>, path: &Path) -> String {
-    let rel = base.and_then(|b| {
-        path.canonicalize()
-            .ok()
-            .and_then(|p| p.strip_prefix(b).ok().map(Path::to_path_buf))
-    });
+    let rel = base.and_then(|b| path.canonicalize().ok().map(|p| relative(b, &p)));
     let p = rel.unwrap_or_else(|| path.strip_prefix(".").unwrap_or(path).to_path_buf());
     p.to_string_lossy().replace('\\', "/")
+}
+
+/// `to` relative to the folder `from` (both absolute and canonical).
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in to.iter().skip(common) {
+        out.push(c);
+    }
+    out
 }
 
 /// The baseline file for a run's findings (sorted, so it diffs well).
@@ -208,6 +219,18 @@ mod tests {
             notes: vec![],
             reference: None,
         }
+    }
+
+    #[test]
+    fn relative_paths_climb_with_dots() {
+        assert_eq!(
+            relative(Path::new("/a/audit"), Path::new("/a/r/x.txt")),
+            PathBuf::from("../r/x.txt")
+        );
+        assert_eq!(
+            relative(Path::new("/a"), Path::new("/a/r/x.txt")),
+            PathBuf::from("r/x.txt")
+        );
     }
 
     #[test]

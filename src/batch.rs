@@ -250,11 +250,18 @@ fn draw_progress(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
 
 /// Write a baseline of `run`'s findings to `path`.
 pub fn write_baseline(run: &Run, path: &Path) -> Result<(), BatchError> {
-    let text = baseline::render(&run.reports, path);
-    crate::render::output::write_atomic(path, text.as_bytes()).map_err(|source| {
-        BatchError::Baseline(BaselineError::Io {
-            path: path.to_path_buf(),
-            source,
+    // The folder must exist first: file paths in the baseline are relative to it.
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    parent
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            let text = baseline::render(&run.reports, path);
+            crate::render::output::write_atomic(path, text.as_bytes())
         })
-    })
+        .map_err(|source| {
+            BatchError::Baseline(BaselineError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
 }

@@ -424,8 +424,9 @@ impl PerFileIgnores {
         self.entries.is_empty()
     }
 
-    /// Whether findings of `rule` in `path` are ignored. Globs match the path as given
-    /// and, when the file lies under the configuration's folder, the path relative to it.
+    /// Whether findings of `rule` in `path` are ignored. Globs match the path as given,
+    /// the path relative to the configuration's folder (when the file lies under it),
+    /// or the file name.
     pub fn ignores(&self, path: &Path, rule: &str) -> bool {
         let rel = self.base.as_ref().and_then(|b| {
             path.canonicalize()
@@ -434,7 +435,9 @@ impl PerFileIgnores {
         });
         let given = path.strip_prefix(".").unwrap_or(path);
         self.entries.iter().any(|(g, rules)| {
-            (g.is_match(given) || rel.as_ref().is_some_and(|r| g.is_match(r)))
+            (g.is_match(given)
+                || rel.as_ref().is_some_and(|r| g.is_match(r))
+                || path.file_name().is_some_and(|n| g.is_match(n)))
                 && rules.iter().any(|p| matches_prefix(rule, p))
         })
     }

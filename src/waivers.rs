@@ -218,8 +218,8 @@ pub fn load(path: &Path) -> Result<Waivers, WaiverError> {
     parse(path, &text)
 }
 
-/// Parse waiver text; `path` is where it came from (globs match paths relative to its
-/// folder as well as paths as given).
+/// Parse waiver text; `path` is where it came from. A `file` glob matches a report's
+/// path as given, its path relative to the waiver file's folder, or its file name.
 pub fn parse(path: &Path, text: &str) -> Result<Waivers, WaiverError> {
     let text: Arc<str> = Arc::from(text);
     let mut errs = Errors {
@@ -373,6 +373,7 @@ impl Waivers {
         let glob_ok = w.glob.as_ref().is_none_or(|g| {
             let given = path.strip_prefix(".").unwrap_or(path);
             g.is_match(given)
+                || path.file_name().is_some_and(|n| g.is_match(n))
                 || self.base.as_ref().is_some_and(|b| {
                     path.canonicalize()
                         .ok()
