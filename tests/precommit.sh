@@ -44,4 +44,4 @@ echo "$out" | grep -q "ogi/fees-section" || fail "the hook's output does not nam
 pre-commit try-repo "$repo" reportlint --files good.txt >"$work/good.log" 2>&1 \
   || { cat "$work/good.log"; fail "expected the hook to pass on good.txt"; }
 grep -q "Passed" "$work/good.log" || { cat "$work/good.log"; fail "no 'Passed' line for good.txt"; }
-echo "pre-commit try-repo: 2 passed, 0 failed"
+echo "precommit: 2 passed, 0 failed"
