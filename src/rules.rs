@@ -193,7 +193,7 @@ pub struct RuleError {
 
 /// Everything wrong with the rule files, all at once.
 #[derive(Debug, Error, Diagnostic)]
-#[error("{} error(s) in the rule files", errors.len())]
+#[error("{} error(s) in the rule files (or pack parameters)", errors.len())]
 #[diagnostic(code(reportlint::rules::load))]
 pub struct RuleLoadErrors {
     /// Each mistake.

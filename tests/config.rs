@@ -226,3 +226,34 @@ fn the_config_file_itself_is_not_checked_as_a_report() {
     let (_, v, _) = json(d.path(), &["."]);
     assert_eq!(v["summary"]["files"], 1);
 }
+
+/// How a configuration mistake looks to a person (miette, no colour).
+fn rendered(diag: &dyn miette::Diagnostic) -> String {
+    let mut out = String::new();
+    miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .render_report(&mut out, diag)
+        .expect("render");
+    out
+}
+
+#[test]
+fn config_error_snapshot() {
+    let text = "select = [\"ogi/\"]\n[severity]\n\"ogi/reply-rate\" = \"fatal\"\n";
+    let err = reportlint::config::parse(std::path::Path::new("reportlint.toml"), text)
+        .expect_err("a bad severity");
+    insta::assert_snapshot!(rendered(&err));
+}
+
+#[test]
+fn pack_parameter_error_snapshot() {
+    let text = "[packs.ogi]\ndeadline = 'report.year >= 2019'\n";
+    let cfg = reportlint::config::parse(std::path::Path::new("reportlint.toml"), text)
+        .expect("valid syntax");
+    let err = reportlint::rules::load_with(
+        &reportlint::rules::builtin_sources(),
+        &cfg.param_overrides(),
+    )
+    .expect_err("a boolean is not a date");
+    insta::assert_snapshot!(rendered(&err));
+}
