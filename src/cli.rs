@@ -308,6 +308,7 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
             coverage,
             select,
         } => {
+            let rules = with_config_rules(rules)?;
             let mut set = load_rules(&rules)?;
             if !select.is_empty() {
                 set.rules.retain(|r| matches_prefix(&r.id, &select));
@@ -330,6 +331,22 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
             Ok(EXIT_CLEAN)
         }
     }
+}
+
+/// `test` in a rule repository: the packs named by `rules` in a discovered
+/// `reportlint.toml` are tested too (pack parameters are not applied: the examples are
+/// written against the pack as authored).
+fn with_config_rules(mut args: RuleArgs) -> Result<RuleArgs, miette::Report> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| miette::miette!("cannot read the working directory: {e}"))?;
+    if let Some(path) = config::discover(&cwd) {
+        let cfg = config::load(&path)?;
+        let mut dirs: Vec<PathBuf> = cfg.rules.into_iter().map(|r| r.value).collect();
+        dirs.append(&mut args.rules);
+        args.rules = dirs;
+        args.no_builtin |= cfg.builtin == Some(false);
+    }
+    Ok(args)
 }
 
 fn batch_setup(run: &RunArgs, baseline: Option<PathBuf>) -> Result<batch::Setup, miette::Report> {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The pre-commit hooks (.pre-commit-hooks.yaml) as a report repository uses them:
-# pre-commit from PyPI in a throwaway venv, `pre-commit try-repo` against this
-# repository on a failing and a clean sample report. Called from .ci/run.
+# The pre-commit hooks (.pre-commit-hooks.yaml) as repositories use them: pre-commit
+# from PyPI in a throwaway venv, `pre-commit try-repo` against this repository —
+# `reportlint` on a failing and a clean report, `reportlint-test` in a rule repository
+# with a passing and a broken rule example. Called from .ci/run.
 #
 # pre-commit builds the hook with `cargo install --path .`; CARGO_TARGET_DIR points at
 # this repository's target/ so the release build CI already made is reused.
@@ -44,4 +45,34 @@ echo "$out" | grep -q "ogi/fees-section" || fail "the hook's output does not nam
 pre-commit try-repo "$repo" reportlint --files good.txt >"$work/good.log" 2>&1 \
   || { cat "$work/good.log"; fail "expected the hook to pass on good.txt"; }
 grep -q "Passed" "$work/good.log" || { cat "$work/good.log"; fail "no 'Passed' line for good.txt"; }
-echo "precommit: 2 passed, 0 failed"
+
+# A rule repository: reportlint.toml names its packs, the reportlint-test hook runs
+# their examples when a rule file changes.
+rulerepo="$work/rulerepo"
+mkdir -p "$rulerepo/rules/myp"
+cd "$rulerepo"
+printf 'rules = ["rules/"]\nbuiltin = false\n' > reportlint.toml
+cat > rules/myp/fees.toml <<'RULES'
+[[rule]]
+id = "fees"
+severity = "error"
+check = 'exists(section(/收费|减免/))'
+message = "缺少收费及减免情况"
+
+[[rule.test]]
+expect = "fail"
+report = "2017年度报告\n一、概述\n正文。\n"
+RULES
+git init -q .
+git add reportlint.toml rules
+pre-commit try-repo "$repo" reportlint-test --files rules/myp/fees.toml >"$work/test-ok.log" 2>&1 \
+  || { cat "$work/test-ok.log"; fail "expected the rule tests to pass"; }
+grep -q "myp/fees" "$work/test-ok.log" || { cat "$work/test-ok.log"; fail "the hook did not test the repository's pack"; }
+sed -i 's/expect = "fail"/expect = "pass"/' rules/myp/fees.toml
+git add rules
+set +e
+pre-commit try-repo "$repo" reportlint-test --files rules/myp/fees.toml >"$work/test-bad.log" 2>&1
+code=$?
+set -e
+[ "$code" -eq 1 ] || { cat "$work/test-bad.log"; fail "expected a broken rule example to fail the hook (exit 1), got $code"; }
+echo "precommit: 4 passed, 0 failed"
