@@ -65,7 +65,7 @@ report = "2017年度报告\n一、概述\n正文。\n"
 RULES
 git init -q .
 git add reportlint.toml rules
-pre-commit try-repo "$repo" reportlint-test --files rules/myp/fees.toml >"$work/test-ok.log" 2>&1 \
+pre-commit try-repo "$repo" reportlint-test --verbose --files rules/myp/fees.toml >"$work/test-ok.log" 2>&1 \
   || { cat "$work/test-ok.log"; fail "expected the rule tests to pass"; }
 grep -q "myp/fees" "$work/test-ok.log" || { cat "$work/test-ok.log"; fail "the hook did not test the repository's pack"; }
 sed -i 's/expect = "fail"/expect = "pass"/' rules/myp/fees.toml
