@@ -1,15 +1,14 @@
-//! The command line: `check`, `rules list|check|explain`, `inspect`.
+//! The command line: `check`, `baseline`, `config show`, `rules list|check|explain`, `test`, `inspect`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::batch::{self, ConfigChoice};
+use crate::config;
 use crate::document::Document;
-use crate::engine::{self, CheckOptions};
-use crate::findings::Summary;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
 use crate::span::LineIndex;
@@ -33,6 +32,11 @@ pub struct Cli {
 enum Command {
     /// Check reports (files or directories) against the rules.
     Check(CheckArgs),
+    /// Write the current findings to a baseline file, so later runs report only new ones.
+    Baseline(BaselineArgs),
+    /// Work with the configuration (`reportlint.toml`).
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -67,28 +71,56 @@ struct RuleArgs {
     no_builtin: bool,
 }
 
+/// What every run shares: paths, configuration, rule selection, walk filters.
 #[derive(clap::Args, Debug)]
-struct CheckArgs {
+struct RunArgs {
     /// Files or directories to check.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Use this configuration file instead of looking for `reportlint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
     /// Only these rules (comma-separated id prefixes, e.g. `ogi/fees-section,ogi/reply`).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
     /// Skip these rules (comma-separated id prefixes).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Info)]
-    fail_on: FailOn,
-    /// Largest file to read, in bytes.
-    #[arg(long, default_value_t = crate::source::DEFAULT_MAX_BYTES)]
-    max_file_size: u64,
+    /// Lowest severity that makes the exit code 1 [default: info].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Only walk files matching these globs (comma-separated; e.g. `*.txt`).
+    #[arg(long, value_delimiter = ',')]
+    include: Vec<String>,
+    /// Never walk files or folders matching these globs (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Apply the waivers in this file.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// Largest file to read, in bytes [default: 64 MiB].
+    #[arg(long)]
+    max_file_size: Option<u64>,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// List waived findings too (after the output; in JSON, in each file's `waived`).
+    #[arg(long)]
+    show_waived: bool,
     /// Do not print the summary line.
     #[arg(long, short)]
     quiet: bool,
@@ -102,6 +134,27 @@ struct CheckArgs {
     /// Language of the HTML report's own labels (`--format html`).
     #[arg(long, value_enum, default_value_t = render::html::Lang::Zh)]
     lang: render::html::Lang,
+}
+
+#[derive(clap::Args, Debug)]
+struct BaselineArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// The baseline file to write.
+    #[arg(long, short, value_name = "FILE")]
+    output: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Print the effective configuration: the file found, merged with the flags.
+    Show {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The baseline a check would use.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -196,6 +249,28 @@ fn color_wanted() -> bool {
 fn execute(cli: Cli) -> Result<u8, miette::Report> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Baseline(args) => {
+            let setup = batch_setup(&args.run, None)?;
+            let run = batch::run(
+                &setup,
+                &args.run.paths,
+                batch::progress_wanted(),
+                Some(&args.output),
+            )?;
+            batch::write_baseline(&run, &args.output)?;
+            eprintln!(
+                "wrote {} finding(s) from {} file(s) to {}",
+                run.summary.findings(),
+                run.summary.files,
+                args.output.display()
+            );
+            Ok(EXIT_CLEAN)
+        }
+        Command::Config(ConfigCommand::Show { run, baseline }) => {
+            let setup = batch_setup(&run, baseline)?;
+            print!("{}", setup.effective.to_toml());
+            Ok(EXIT_CLEAN)
+        }
         Command::Rules(RulesCommand::List { rules, format }) => {
             let set = load_rules(&rules)?;
             print!("{}", list_rules(&set, format));
@@ -235,6 +310,7 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
             coverage,
             select,
         } => {
+            let rules = with_config_rules(rules)?;
             let mut set = load_rules(&rules)?;
             if !select.is_empty() {
                 set.rules.retain(|r| matches_prefix(&r.id, &select));
@@ -259,30 +335,72 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8, miette::Report> {
-    let start = Instant::now();
-    let mut set = load_rules(&args.rules)?;
-    if !args.select.is_empty() {
-        set.rules.retain(|r| matches_prefix(&r.id, &args.select));
+/// `test` in a rule repository: the packs named by `rules` in a discovered
+/// `reportlint.toml` are tested too (pack parameters are not applied: the examples are
+/// written against the pack as authored).
+fn with_config_rules(mut args: RuleArgs) -> Result<RuleArgs, miette::Report> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| miette::miette!("cannot read the working directory: {e}"))?;
+    if let Some(path) = config::discover(&cwd) {
+        let cfg = config::load(&path)?;
+        let mut dirs: Vec<PathBuf> = cfg.rules.into_iter().map(|r| r.value).collect();
+        dirs.append(&mut args.rules);
+        args.rules = dirs;
+        args.no_builtin |= cfg.builtin == Some(false);
     }
-    if !args.ignore.is_empty() {
-        set.rules.retain(|r| !matches_prefix(&r.id, &args.ignore));
-    }
-    let opts = CheckOptions {
-        max_file_size: args.max_file_size,
+    Ok(args)
+}
+
+fn batch_setup(run: &RunArgs, baseline: Option<PathBuf>) -> Result<batch::Setup, miette::Report> {
+    let choice = if run.isolated {
+        ConfigChoice::Isolated
+    } else if let Some(c) = &run.config {
+        ConfigChoice::File(c.clone())
+    } else {
+        let cwd = std::env::current_dir()
+            .map_err(|e| miette::miette!("cannot read the working directory: {e}"))?;
+        ConfigChoice::Discover(cwd)
     };
-    let reports = engine::check_paths(&args.paths, &set, &opts);
-    let summary = Summary::of(&reports);
-    let out = match args.format {
-        Format::Json => {
-            render::json::render_timed(&reports, &summary, Some(start.elapsed())) + "\n"
+    let flags = config::Flags {
+        rules: run.rules.rules.clone(),
+        no_builtin: run.rules.no_builtin,
+        select: run.select.clone(),
+        ignore: run.ignore.clone(),
+        fail_on: run.fail_on.map(|f| match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }),
+        include: run.include.clone(),
+        exclude: run.exclude.clone(),
+        waivers: run.waivers.clone(),
+        baseline,
+        max_file_size: run.max_file_size,
+    };
+    Ok(batch::setup(&choice, &flags)?)
+}
+
+fn check(args: CheckArgs) -> Result<u8, miette::Report> {
+    let setup = batch_setup(&args.run, args.baseline.clone())?;
+    let set = &setup.rules;
+    let progress = !args.quiet && batch::progress_wanted();
+    let mut run = batch::run(&setup, &args.run.paths, progress, None)?;
+    if !args.show_waived {
+        // Counted in the summary already; listed only on request.
+        for r in &mut run.reports {
+            r.waived.clear();
         }
-        Format::Sarif => render::sarif::render(&reports, &set.rules) + "\n",
-        Format::Github => render::github::render(&reports),
-        Format::Csv => render::csv::render(&reports),
-        Format::Junit => render::junit::render(&reports, &set.rules),
-        Format::Html => render::html::render(&reports, &set.rules, args.lang),
-        Format::Concise => human::render_concise(&reports),
+    }
+    let reports = &run.reports;
+    let summary = &run.summary;
+    let out = match args.format {
+        Format::Json => render::json::render_timed(reports, summary, Some(run.elapsed)) + "\n",
+        Format::Sarif => render::sarif::render(reports, &set.rules) + "\n",
+        Format::Github => render::github::render(reports),
+        Format::Csv => render::csv::render(reports),
+        Format::Junit => render::junit::render(reports, &set.rules),
+        Format::Html => render::html::render(reports, &set.rules, args.lang),
+        Format::Concise => human::render_concise(reports) + &waived_list(reports),
         Format::Human => {
             let style = human::Style {
                 color: args.output.is_none() && color_wanted(),
@@ -292,11 +410,10 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
                 .iter()
                 .map(|r| human::render_file(r, style))
                 .collect::<String>()
+                + &waived_list(reports)
         }
     };
-    let stats = args
-        .statistics
-        .then(|| render::statistics::render(&reports));
+    let stats = args.statistics.then(|| render::statistics::render(reports));
     let stats_to_stdout = args.output.is_none() && !args.format.is_machine();
     match &args.output {
         Some(path) => render::output::write_atomic(path, out.as_bytes())
@@ -313,18 +430,48 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     if let (Some(s), false) = (&stats, stats_to_stdout) {
         eprint!("{s}");
     }
-    if !args.quiet && args.format != Format::Json {
-        eprintln!("{}", human::render_summary(&summary, start.elapsed()));
+    for s in &run.stale {
+        eprintln!("warning: {s}");
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
+    if run.truncated > 0 {
+        eprintln!(
+            "warning: {} finding(s) left out by limits.max-findings-per-file",
+            run.truncated
+        );
+    }
+    if !args.quiet && args.format != Format::Json {
+        eprintln!("{}", human::render_summary(summary, run.elapsed));
+    }
+    let threshold = setup.effective.fail_on;
     let failing = reports
         .iter()
         .any(|r| r.error.is_some() || r.findings.iter().any(|f| f.severity >= threshold));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Waived findings, one line each, for people (empty when none are listed).
+fn waived_list(reports: &[crate::findings::FileReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        for w in &r.waived {
+            let (line, col) = w
+                .finding
+                .labels
+                .first()
+                .map(|l| (l.line, l.column))
+                .unwrap_or((1, 1));
+            out += &format!(
+                "waived: {}:{line}:{col}: {} [{}] {} — {} ({})\n",
+                r.path.display(),
+                w.finding.rule,
+                w.finding.severity,
+                w.finding.message,
+                w.reason,
+                w.waiver
+            );
+        }
+    }
+    out
 }
 
 fn list_rules(set: &RuleSet, format: ListFormat) -> String {

@@ -97,79 +97,36 @@ pub fn file_error(e: &SourceError) -> FileError {
     }
 }
 
-/// Expand paths: files as given, directories walked recursively (hidden entries
-/// skipped), in sorted order so output is deterministic.
+/// Expand paths: files as given, directories walked recursively (see [`crate::walk`]:
+/// `.gitignore`, `.reportlintignore`, hidden entries skipped), in sorted order so
+/// output is deterministic.
 pub fn collect_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, FileError)>> {
-    let mut out = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut out, 0),
-            Ok(_) => out.push(Ok(p.clone())),
-            Err(e) => out.push(Err((
-                p.clone(),
-                FileError {
-                    kind: "io",
-                    message: format!("cannot read {}: {e}", p.display()),
-                },
-            ))),
-        }
-    }
-    out
+    // No globs, so nothing can fail to parse.
+    crate::walk::collect(paths, &crate::walk::WalkOptions::default()).unwrap_or_default()
 }
 
-fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, (PathBuf, FileError)>>, depth: usize) {
-    // Symlink loops and absurd nesting end here instead of recursing forever.
-    if depth > 64 {
-        out.push(Err((
-            dir.to_path_buf(),
-            FileError {
-                kind: "io",
-                message: format!(
-                    "{}: directory nesting deeper than 64 levels (a symlink loop?)",
-                    dir.display()
-                ),
-            },
-        )));
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            out.push(Err((
-                dir.to_path_buf(),
-                FileError {
-                    kind: "io",
-                    message: format!("cannot read directory {}: {e}", dir.display()),
-                },
-            )));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let hidden = p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out, depth + 1);
-        } else {
-            out.push(Ok(p));
-        }
-    }
+/// Check walked entries in parallel, reports in entry order; `on_done` is called once
+/// per file as it finishes (from worker threads), e.g. to drive a progress bar.
+pub fn check_entries(
+    entries: Vec<crate::walk::Entry>,
+    rules: &RuleSet,
+    opts: &CheckOptions,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<FileReport> {
+    entries
+        .into_par_iter()
+        .map(|f| {
+            let r = match f {
+                Ok(p) => check_file(&p, rules, opts),
+                Err((p, e)) => FileReport::failed(p, e),
+            };
+            on_done();
+            r
+        })
+        .collect()
 }
 
 /// Check every file under `paths`, in parallel, reports in input order.
 pub fn check_paths(paths: &[PathBuf], rules: &RuleSet, opts: &CheckOptions) -> Vec<FileReport> {
-    let files = collect_files(paths);
-    files
-        .into_par_iter()
-        .map(|f| match f {
-            Ok(p) => check_file(&p, rules, opts),
-            Err((p, e)) => FileReport::failed(p, e),
-        })
-        .collect()
+    check_entries(collect_files(paths), rules, opts, &|| {})
 }

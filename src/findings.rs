@@ -91,6 +91,18 @@ pub struct FileError {
     pub message: String,
 }
 
+/// A finding silenced by a waiver, with the waiver's reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waived {
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Why it was waived (the waiver's `reason`).
+    pub reason: String,
+    /// Where the waiver is written (`waivers.toml:12`).
+    pub waiver: String,
+}
+
 /// What a run found in one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
@@ -102,6 +114,9 @@ pub struct FileReport {
     pub not_applicable: Vec<String>,
     /// Why the file could not be checked, if it could not.
     pub error: Option<FileError>,
+    /// Findings silenced by waivers (listed with `--show-waived`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waived: Vec<Waived>,
     /// The decoded text (for renderers that show snippets).
     #[serde(skip)]
     pub source: Option<Arc<str>>,
@@ -135,6 +150,7 @@ impl FileReport {
             findings,
             not_applicable,
             error: None,
+            waived: Vec::new(),
             source: Some(text),
             encoding: Some(encoding),
         }
@@ -147,6 +163,7 @@ impl FileReport {
             findings: Vec::new(),
             not_applicable: Vec::new(),
             error: Some(error),
+            waived: Vec::new(),
             source: None,
             encoding: None,
         }
@@ -170,6 +187,12 @@ pub struct Summary {
     pub info_findings: usize,
     /// (rule, file) pairs that were not applicable.
     pub not_applicable: usize,
+    /// Findings silenced by waivers.
+    pub waived: usize,
+    /// Findings left out because the baseline holds them.
+    pub baselined: usize,
+    /// Waivers that matched nothing (or have expired).
+    pub stale_waivers: usize,
 }
 
 impl Summary {
@@ -187,6 +210,7 @@ impl Summary {
                 s.files_with_findings += 1;
             }
             s.not_applicable += r.not_applicable.len();
+            s.waived += r.waived.len();
             for f in &r.findings {
                 match f.severity {
                     Severity::Error => s.error_findings += 1,

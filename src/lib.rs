@@ -5,7 +5,10 @@
 //! [`document`] (the report model) → [`dsl`] (rules, parsed and checked) →
 //! [`eval`] (rules against a document) → [`findings`] → [`render`].
 
+pub mod baseline;
+pub mod batch;
 pub mod cli;
+pub mod config;
 pub mod document;
 pub mod dsl;
 pub mod engine;
@@ -18,3 +21,5 @@ pub mod rules;
 pub mod ruletest;
 pub mod source;
 pub mod span;
+pub mod waivers;
+pub mod walk;

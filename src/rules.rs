@@ -564,9 +564,49 @@ fn template_bindings(check: &Expr, globals: &HashMap<String, Type>) -> Vec<(Stri
     }
 }
 
+/// A pack parameter set from outside the pack (`[packs.ogi] deadline = '…'` in
+/// `reportlint.toml`): it replaces the pack's `[let]` of that name, is checked like
+/// any rule expression, and must keep the original's type.
+#[derive(Debug, Clone)]
+pub struct ParamOverride {
+    /// The pack (`ogi`).
+    pub pack: String,
+    /// The `[let]` name (`deadline`).
+    pub name: String,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// The new expression.
+    pub expr: String,
+    /// Where the expression (with its quotes) is written.
+    pub expr_span: Span,
+    /// The file the override is written in.
+    pub file: Arc<RuleFile>,
+}
+
 /// Load packs from their sources. Every error in every file is reported, not just the first.
 pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
+    load_with(sources, &[])
+}
+
+/// Load packs with some `[let]` definitions overridden; an override naming an unknown
+/// pack or definition, or of another type than the original, is an error with its span.
+pub fn load_with(
+    sources: &[PackSource],
+    overrides: &[ParamOverride],
+) -> Result<RuleSet, RuleLoadErrors> {
     let mut loader = Loader { errors: Vec::new() };
+    for o in overrides {
+        if !sources.iter().any(|(p, _)| *p == o.pack) {
+            let known: Vec<&str> = sources.iter().map(|(p, _)| p.as_str()).collect();
+            loader.error(
+                &o.file,
+                o.name_span,
+                format!("no rule pack `{}` is loaded", o.pack),
+                "parameter of an unknown pack",
+                Some(format!("loaded packs: {}", known.join(", "))),
+            );
+        }
+    }
     let mut set = RuleSet::default();
     let mut seen_ids: HashMap<String, String> = HashMap::new();
     for (pack_name, files) in sources {
@@ -612,13 +652,41 @@ pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
                 }
             }
         }
+        let mine: Vec<&ParamOverride> = overrides.iter().filter(|o| o.pack == *pack_name).collect();
+        let original_types = if mine.is_empty() {
+            HashMap::new()
+        } else {
+            let_types(&let_src)
+        };
+        for o in &mine {
+            if !let_src.contains_key(&o.name) {
+                let known: Vec<&str> = let_src.keys().map(String::as_str).collect();
+                loader.error(
+                    &o.file,
+                    o.name_span,
+                    format!("pack `{}` has no parameter `{}`", o.pack, o.name),
+                    "not a `[let]` of the pack",
+                    Some(if known.is_empty() {
+                        format!("pack `{}` defines no `[let]`", o.pack)
+                    } else {
+                        format!("its `[let]` definitions: {}", known.join(", "))
+                    }),
+                );
+                continue;
+            }
+            let value = Spanned::new(o.expr_span.start..o.expr_span.end, o.expr.clone());
+            let_src.insert(o.name.clone(), (o.file.clone(), value));
+        }
         let mut globals = base_globals();
         let mut lets = Vec::new();
         for name in let_order(&let_src, &mut loader) {
             let (file, value) = &let_src[&name];
             let dsl = spanned_text(file, value);
             let mut checker = Checker::new(&globals);
-            if let Some(c) = loader.compile(file, &dsl, &mut checker, None) {
+            let want = original_types
+                .get(&name)
+                .filter(|_| mine.iter().any(|o| o.name == name));
+            if let Some(c) = loader.compile(file, &dsl, &mut checker, want) {
                 globals.insert(name.clone(), c.ty.clone());
                 lets.push(LetDef { name, expr: c });
             } else {
@@ -746,6 +814,25 @@ pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
             errors: loader.errors,
         })
     }
+}
+
+/// The types of a pack's own `[let]`s (errors ignored: they are reported when the
+/// definitions are compiled for real).
+fn let_types(lets: &BTreeMap<String, (Arc<RuleFile>, Spanned<String>)>) -> HashMap<String, Type> {
+    let mut scratch = Loader { errors: Vec::new() };
+    let mut globals = base_globals();
+    let mut out = HashMap::new();
+    for name in let_order(lets, &mut scratch) {
+        let (file, value) = &lets[&name];
+        let mut checker = Checker::new(&globals);
+        let ty = scratch
+            .compile(file, &spanned_text(file, value), &mut checker, None)
+            .map(|c| c.ty)
+            .unwrap_or(Type::Any);
+        globals.insert(name.clone(), ty.clone());
+        out.insert(name, ty);
+    }
+    out
 }
 
 /// Order pack `[let]`s so each comes after the ones it uses; a cycle is an error.

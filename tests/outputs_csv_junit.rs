@@ -47,7 +47,7 @@ fn junit_has_a_suite_per_file_and_a_failure_per_failing_rule() {
         .expect("a testcase for the failing rule");
     assert!(case
         .contains("<failure message=\"缺少“政府信息公开的收费及减免情况”部分\" type=\"error\">"));
-    assert!(case.contains("002_89ac4cf4ed34e821.txt:1:"));
+    assert!(case.contains("002_89ac4cf4ed34e821.txt:1:1:"));
     // Balanced elements (a cheap well-formedness check).
     assert_eq!(
         out.matches("<testsuite ").count(),

@@ -193,6 +193,8 @@ impl<'a> Ctx<'a> {
                     evidence.push(w.clone());
                 }
             }
+            // In reading order, so the finding's location is the earliest of them.
+            evidence.sort_by_key(|e| (e.span.start, e.span.end));
         }
         Violation {
             message,

@@ -209,7 +209,7 @@ pub fn render_concise(reports: &[FileReport]) -> String {
 
 /// The one-line summary of a run.
 pub fn render_summary(s: &Summary, elapsed: std::time::Duration) -> String {
-    format!(
+    let mut line = format!(
         "{} file(s) checked in {:.2}s: {} finding(s) ({} error, {} warning, {} info) in {} file(s); {} not applicable; {} file(s) could not be checked",
         s.files,
         elapsed.as_secs_f64(),
@@ -220,5 +220,16 @@ pub fn render_summary(s: &Summary, elapsed: std::time::Duration) -> String {
         s.files_with_findings,
         s.not_applicable,
         s.errors
-    )
+    );
+    // Only runs with waivers or a baseline mention them, so the usual line stays short.
+    if s.waived > 0 || s.stale_waivers > 0 {
+        line += &format!(
+            "; {} waived ({} stale waiver(s))",
+            s.waived, s.stale_waivers
+        );
+    }
+    if s.baselined > 0 {
+        line += &format!("; {} in the baseline", s.baselined);
+    }
+    line
 }
