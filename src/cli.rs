@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 
 use crate::document::Document;
 use crate::engine::{self, CheckOptions};
@@ -285,10 +286,12 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
                 color: args.output.is_none() && color_wanted(),
                 width: 100,
             };
+            // Files render independently; rayon's collect keeps their order.
             reports
-                .iter()
+                .par_iter()
                 .map(|r| human::render_file(r, style))
-                .collect::<String>()
+                .collect::<Vec<String>>()
+                .concat()
         }
     };
     let stats = args

@@ -118,7 +118,8 @@ impl FileReport {
         encoding: &'static str,
         outcomes: impl IntoIterator<Item = (&'r Rule, Outcome)>,
     ) -> FileReport {
-        let lines = LineIndex::new(&text);
+        // Indexed only when a finding needs a line number: most outcomes are passes.
+        let mut lines: Option<LineIndex> = None;
         let mut findings = Vec::new();
         let mut not_applicable = Vec::new();
         for (rule, outcome) in outcomes {
@@ -126,7 +127,8 @@ impl FileReport {
                 Outcome::Pass => {}
                 Outcome::NotApplicable => not_applicable.push(rule.id.clone()),
                 Outcome::Fail(vs) => {
-                    findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &text, &lines)))
+                    let lines = lines.get_or_insert_with(|| LineIndex::new(&text));
+                    findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &text, lines)))
                 }
             }
         }
