@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::document::Document;
 use crate::engine::{self, CheckOptions};
-use crate::findings::Summary;
+use crate::findings::{FileReport, Summary};
 use crate::fold::Folded;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
@@ -270,6 +270,21 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     let opts = CheckOptions {
         max_file_size: args.max_file_size,
     };
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    let streams = args.output.is_none()
+        && !args.statistics
+        && matches!(args.format, Format::Human | Format::Concise);
+    if streams {
+        let (summary, failing) = check_streaming(&args, &set, &opts, threshold);
+        if !args.quiet {
+            eprintln!("{}", human::render_summary(&summary, start.elapsed()));
+        }
+        return Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN });
+    }
     let reports = engine::check_paths(&args.paths, &set, &opts);
     let summary = Summary::of(&reports);
     let out = match args.format {
@@ -316,15 +331,57 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     if !args.quiet && args.format != Format::Json {
         eprintln!("{}", human::render_summary(&summary, start.elapsed()));
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
-    let failing = reports
-        .iter()
-        .any(|r| r.error.is_some() || r.findings.iter().any(|f| f.severity >= threshold));
+    let failing = reports.iter().any(|r| is_failing(r, threshold));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Whether a file's report makes the exit code 1.
+fn is_failing(r: &FileReport, threshold: Severity) -> bool {
+    r.error.is_some() || r.findings.iter().any(|f| f.severity >= threshold)
+}
+
+/// Files checked and printed in batches (human and concise output to stdout): each
+/// file's text and findings are dropped once printed, so memory stays flat however
+/// many files a run has, and output starts before the last file is read. The bytes
+/// printed are the same as rendering the whole run at once.
+fn check_streaming(
+    args: &CheckArgs,
+    set: &RuleSet,
+    opts: &CheckOptions,
+    threshold: Severity,
+) -> (Summary, bool) {
+    // Large enough to keep both cores busy, small enough that a batch's output
+    // (the whole pack prints ~50 kB per report) stays a few MB.
+    const BATCH: usize = 128;
+    let style = human::Style {
+        color: color_wanted(),
+        width: 100,
+    };
+    let files = engine::collect_files(&args.paths);
+    let mut summary = Summary::default();
+    let mut failing = false;
+    let mut stdout = std::io::stdout().lock();
+    for batch in files.chunks(BATCH) {
+        let done: Vec<(String, Summary, bool)> = batch
+            .par_iter()
+            .map(|entry| {
+                let r = engine::check_entry(entry, set, opts);
+                let one = std::slice::from_ref(&r);
+                let out = match args.format {
+                    Format::Human => human::render_file(&r, style),
+                    _ => human::render_concise(one),
+                };
+                (out, Summary::of(one), is_failing(&r, threshold))
+            })
+            .collect();
+        for (out, s, f) in done {
+            let _ = stdout.write_all(out.as_bytes());
+            summary.add(&s);
+            failing |= f;
+        }
+    }
+    let _ = stdout.flush();
+    (summary, failing)
 }
 
 fn list_rules(set: &RuleSet, format: ListFormat) -> String {

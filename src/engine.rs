@@ -135,12 +135,20 @@ fn walk(dir: &Path, out: &mut Vec<Result<PathBuf, (PathBuf, FileError)>>, depth:
 
 /// Check every file under `paths`, in parallel, reports in input order.
 pub fn check_paths(paths: &[PathBuf], rules: &RuleSet, opts: &CheckOptions) -> Vec<FileReport> {
-    let files = collect_files(paths);
-    files
-        .into_par_iter()
-        .map(|f| match f {
-            Ok(p) => check_file(&p, rules, opts),
-            Err((p, e)) => FileReport::failed(p, e),
-        })
+    collect_files(paths)
+        .par_iter()
+        .map(|f| check_entry(f, rules, opts))
         .collect()
+}
+
+/// Check one entry of [`collect_files`] (a file, or a path that could not be read).
+pub fn check_entry(
+    entry: &Result<PathBuf, (PathBuf, FileError)>,
+    rules: &RuleSet,
+    opts: &CheckOptions,
+) -> FileReport {
+    match entry {
+        Ok(p) => check_file(p, rules, opts),
+        Err((p, e)) => FileReport::failed(p.clone(), e.clone()),
+    }
 }

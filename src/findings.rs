@@ -200,6 +200,17 @@ impl Summary {
         s
     }
 
+    /// Add another part of the run (a run checked and printed in batches).
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.files_with_findings += other.files_with_findings;
+        self.errors += other.errors;
+        self.error_findings += other.error_findings;
+        self.warning_findings += other.warning_findings;
+        self.info_findings += other.info_findings;
+        self.not_applicable += other.not_applicable;
+    }
+
     /// Total findings.
     pub fn findings(&self) -> usize {
         self.error_findings + self.warning_findings + self.info_findings
