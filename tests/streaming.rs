@@ -28,7 +28,10 @@ fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
     // A few rules with many findings keep the debug-build test quick.
     let out = Command::new(env!("CARGO_BIN_EXE_reportlint"))
         .args(args)
-        .args(["--select", "ogi/fees-section,ogi/damaged-text,ogi/numbering"])
+        .args([
+            "--select",
+            "ogi/fees-section,ogi/damaged-text,ogi/numbering",
+        ])
         .env("NO_COLOR", "1")
         .output()
         .expect("run reportlint");
