@@ -277,10 +277,10 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     };
     let streams = args.output.is_none()
         && !args.statistics
-        && matches!(args.format, Format::Human | Format::Concise);
+        && matches!(args.format, Format::Human | Format::Concise | Format::Json);
     if streams {
-        let (summary, failing) = check_streaming(&args, &set, &opts, threshold);
-        if !args.quiet {
+        let (summary, failing) = check_streaming(&args, &set, &opts, threshold, start);
+        if !args.quiet && args.format != Format::Json {
             eprintln!("{}", human::render_summary(&summary, start.elapsed()));
         }
         return Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN });
@@ -340,7 +340,7 @@ fn is_failing(r: &FileReport, threshold: Severity) -> bool {
     r.error.is_some() || r.findings.iter().any(|f| f.severity >= threshold)
 }
 
-/// Files checked and printed in batches (human and concise output to stdout): each
+/// Files checked and printed in batches (human, concise and JSON output to stdout): each
 /// file's text and findings are dropped once printed, so memory stays flat however
 /// many files a run has, and output starts before the last file is read. The bytes
 /// printed are the same as rendering the whole run at once.
@@ -349,6 +349,7 @@ fn check_streaming(
     set: &RuleSet,
     opts: &CheckOptions,
     threshold: Severity,
+    start: Instant,
 ) -> (Summary, bool) {
     // Large enough to keep both cores busy, small enough that a batch's output
     // (the whole pack prints ~50 kB per report) stays a few MB.
@@ -361,6 +362,10 @@ fn check_streaming(
     let mut summary = Summary::default();
     let mut failing = false;
     let mut stdout = std::io::stdout().lock();
+    let mut json = render::json::Stream::default();
+    if args.format == Format::Json {
+        let _ = stdout.write_all(render::json::Stream::start().as_bytes());
+    }
     for batch in files.chunks(BATCH) {
         let done: Vec<(String, Summary, bool)> = batch
             .par_iter()
@@ -369,16 +374,24 @@ fn check_streaming(
                 let one = std::slice::from_ref(&r);
                 let out = match args.format {
                     Format::Human => human::render_file(&r, style),
+                    Format::Json => render::json::Stream::entry(&r),
                     _ => human::render_concise(one),
                 };
                 (out, Summary::of(one), is_failing(&r, threshold))
             })
             .collect();
         for (out, s, f) in done {
+            if args.format == Format::Json {
+                let _ = stdout.write_all(json.separator().as_bytes());
+            }
             let _ = stdout.write_all(out.as_bytes());
             summary.add(&s);
             failing |= f;
         }
+    }
+    if args.format == Format::Json {
+        let end = json.finish(&summary, Some(start.elapsed())) + "\n";
+        let _ = stdout.write_all(end.as_bytes());
     }
     let _ = stdout.flush();
     (summary, failing)
