@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 
 use crate::batch::{self, ConfigChoice};
 use crate::config;
@@ -406,10 +407,12 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
                 color: args.output.is_none() && color_wanted(),
                 width: 100,
             };
+            // Files render independently; rayon's collect keeps their order.
             reports
-                .iter()
+                .par_iter()
                 .map(|r| human::render_file(r, style))
-                .collect::<String>()
+                .collect::<Vec<String>>()
+                .concat()
                 + &waived_list(reports)
         }
     };

@@ -133,7 +133,8 @@ impl FileReport {
         encoding: &'static str,
         outcomes: impl IntoIterator<Item = (&'r Rule, Outcome)>,
     ) -> FileReport {
-        let lines = LineIndex::new(&text);
+        // Indexed only when a finding needs a line number: most outcomes are passes.
+        let mut lines: Option<LineIndex> = None;
         let mut findings = Vec::new();
         let mut not_applicable = Vec::new();
         for (rule, outcome) in outcomes {
@@ -141,7 +142,8 @@ impl FileReport {
                 Outcome::Pass => {}
                 Outcome::NotApplicable => not_applicable.push(rule.id.clone()),
                 Outcome::Fail(vs) => {
-                    findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &text, &lines)))
+                    let lines = lines.get_or_insert_with(|| LineIndex::new(&text));
+                    findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &text, lines)))
                 }
             }
         }
@@ -220,6 +222,17 @@ impl Summary {
             }
         }
         s
+    }
+
+    /// Add another part of the run (a run checked and printed in batches).
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.files_with_findings += other.files_with_findings;
+        self.errors += other.errors;
+        self.error_findings += other.error_findings;
+        self.warning_findings += other.warning_findings;
+        self.info_findings += other.info_findings;
+        self.not_applicable += other.not_applicable;
     }
 
     /// Total findings.

@@ -54,11 +54,20 @@ impl Folded {
         // Source bytes before `copied` are already in `text`; unchanged stretches
         // are copied in one go, so text that needs no folding costs one memcpy.
         let mut copied = 0;
+        // Fetched at the first ideograph, so ASCII-only text never builds the table.
+        let mut ts: Option<&TsTable> = None;
         for (at, c) in source.char_indices() {
-            if c.is_ascii() {
+            let cp = c as u32;
+            if cp < 0x80 {
                 continue;
             }
-            let folded = fold_char(c);
+            // Hot path first: nearly every character of a report is an ideograph in
+            // the dense range, where `fold_char` would first test six other ranges.
+            let folded = if (TABLE_START..DENSE_END).contains(&cp) {
+                ts.get_or_insert_with(table).get(c)
+            } else {
+                fold_char(c)
+            };
             if folded == c {
                 continue;
             }
@@ -456,5 +465,42 @@ mod tests {
             assert!(s >= last && s <= source.len());
             last = s;
         }
+    }
+
+    /// `Folded::new` takes a shortcut for the dense table range; it must still fold
+    /// every character exactly as `fold_char` does, around every range boundary.
+    #[test]
+    fn whole_text_fold_equals_fold_char_on_every_range_edge() {
+        let edges = [
+            0x7f,
+            0x80,
+            0xa0,
+            0x2000,
+            0x200b,
+            0x202f,
+            0x205f,
+            0x3000,
+            0x3001,
+            0x33ff,
+            TABLE_START,
+            TABLE_START + 1,
+            0x570b,
+            0x9f99,
+            DENSE_END - 1,
+            DENSE_END,
+            0xfeff,
+            0xff01,
+            0xff5e,
+            0xff5f,
+            0x20000,
+            0x2a6d6,
+        ];
+        let text: String = edges
+            .iter()
+            .flat_map(|&e| [e.saturating_sub(1), e, e + 1])
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, 'a'])
+            .collect();
+        assert_eq!(Folded::new(&text).text, fold_str(&text));
     }
 }

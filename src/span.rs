@@ -68,7 +68,7 @@ impl LineIndex {
     /// Index the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()));
+        starts.extend(memchr_newlines(text));
         LineIndex { starts }
     }
 
@@ -105,12 +105,10 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+/// Offsets just past every `\n`. `str::match_indices` with a `char` searches with
+/// memchr, several times faster than testing each byte.
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.match_indices('\n').map(|(i, _)| i + 1)
 }
 
 #[cfg(test)]

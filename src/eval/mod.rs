@@ -48,6 +48,15 @@ pub struct Ctx<'a> {
     /// The original text.
     pub source: &'a str,
     memo: RefCell<HashMap<(usize, String), Value>>,
+    /// `report.lines` and `report.text`, built once per report: every line-wise rule
+    /// walks the same list, and building it copies each line.
+    lines: RefCell<Option<Value>>,
+    whole_text: RefCell<Option<Value>>,
+    /// Per regex (by address; the rules outlive the context): whether it matches
+    /// anywhere in the folded report. See [`Ctx::cannot_match`].
+    anywhere: RefCell<HashMap<usize, bool>>,
+    /// The empty list, shared, so a search that finds nothing allocates nothing.
+    empty: Arc<Vec<Value>>,
 }
 
 struct Scope<'e> {
@@ -64,7 +73,38 @@ impl<'a> Ctx<'a> {
             folded,
             source,
             memo: RefCell::new(HashMap::new()),
+            lines: RefCell::new(None),
+            whole_text: RefCell::new(None),
+            anywhere: RefCell::new(HashMap::new()),
+            empty: Arc::new(Vec::new()),
         }
+    }
+
+    /// Whether `re` certainly has no match in the folded range `base..` of the report
+    /// (`base` is None for text that is not part of it).
+    ///
+    /// A regex without look-around assertions (`^ $ \b \B \A \z \< \>`) matches a
+    /// piece of text the same wherever the text stands, so if it matches nowhere in the
+    /// whole folded report it matches nowhere in any part of it: one scan of the report
+    /// per regex then answers `matches(line, re)` for every line that cannot match.
+    /// The assertion test is on the pattern's characters and errs on the safe side
+    /// (`[^…]` counts as an assertion).
+    fn cannot_match(&self, re: &Arc<regex::Regex>, base: Option<usize>) -> bool {
+        if base.is_none() {
+            return false;
+        }
+        let key = Arc::as_ptr(re) as usize;
+        if let Some(&found) = self.anywhere.borrow().get(&key) {
+            return !found;
+        }
+        let pattern = re.as_str();
+        let has_look = pattern.contains(['^', '$'])
+            || ["\\b", "\\B", "\\A", "\\z", "\\<", "\\>"]
+                .iter()
+                .any(|a| pattern.contains(a));
+        let found = has_look || re.is_match(&self.folded.text);
+        self.anywhere.borrow_mut().insert(key, found);
+        !found
     }
 
     /// Evaluate `rule` (whose pack is `pack`, index `pack_index`).
@@ -326,10 +366,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn matches(&self, scope: &Value, re: &regex::Regex) -> Value {
+    fn matches(&self, scope: &Value, re: &Arc<regex::Regex>) -> Value {
         let Some((hay, base)) = self.scope_text(scope) else {
             return Value::None;
         };
+        if self.cannot_match(re, base) {
+            return Value::List(self.empty.clone());
+        }
         let names: Vec<(usize, Arc<str>)> = re
             .capture_names()
             .enumerate()
@@ -783,13 +826,25 @@ impl<'a> Ctx<'a> {
                 "paragraphs" => list((0..doc.paragraphs.len()).map(Value::Paragraph).collect()),
                 "numbers" => list(doc.numbers.iter().map(|n| self.number(n, "")).collect()),
                 "dates" => list(doc.dates.iter().map(|d| self.date(d, "")).collect()),
-                "lines" => list(doc.lines.iter().map(|l| self.text_ref(l)).collect()),
+                "lines" => self
+                    .lines
+                    .borrow_mut()
+                    .get_or_insert_with(|| {
+                        list(doc.lines.iter().map(|l| self.text_ref(l)).collect())
+                    })
+                    .clone(),
+                "text" => self
+                    .whole_text
+                    .borrow_mut()
+                    .get_or_insert_with(|| {
+                        Value::Text(Text {
+                            text: Arc::from(self.folded.text.as_str()),
+                            span: Some(Span::new(0, self.source.len())),
+                            folded: Some(0..self.folded.text.len()),
+                        })
+                    })
+                    .clone(),
                 "tables" => list((0..doc.tables.len()).map(Value::Table).collect()),
-                "text" => Value::Text(Text {
-                    text: Arc::from(self.folded.text.as_str()),
-                    span: Some(Span::new(0, self.source.len())),
-                    folded: Some(0..self.folded.text.len()),
-                }),
                 _ => Value::None,
             },
             Value::Section(i) => {
@@ -1553,5 +1608,31 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The whole-report prefilter may only skip a line when the regex has no match in
+    /// the report; anchored regexes match lines the whole text does not, so they are
+    /// never skipped.
+    #[test]
+    fn line_matches_agree_with_the_whole_report_prefilter() {
+        let report = "标题\n附件:\n正文有××街道。\n末行\n";
+        let line_rule = |re: &str| format!("none l in report.lines: count(matches(l, /{re}/)) > 0");
+        // Matches inside one line only: found through the prefilter.
+        assert!(matches!(
+            outcome(&line_rule("××+"), report),
+            Outcome::Fail(_)
+        ));
+        // Absent everywhere: every line is skipped, and the rule still holds.
+        assert_eq!(outcome(&line_rule("20XX年"), report), Outcome::Pass);
+        // `^…$` holds on the line 附件: but nowhere in the whole text.
+        assert!(matches!(
+            outcome(&line_rule("^附件:$"), report),
+            Outcome::Fail(_)
+        ));
+        // `\b` at the edge of a line piece.
+        assert!(matches!(
+            outcome(&line_rule(r"\b末行"), report),
+            Outcome::Fail(_)
+        ));
     }
 }
