@@ -145,6 +145,10 @@ pub fn progress_wanted() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
+/// Files checked per batch: enough to keep every core busy, few enough that a batch's
+/// reports (text, findings, rendered output) stay a few MB.
+const BATCH: usize = 128;
+
 /// Check `paths` with a prepared setup. `writing_baseline` names the baseline being
 /// written (it is then neither applied nor checked as a report).
 pub fn run(
@@ -152,6 +156,29 @@ pub fn run(
     paths: &[PathBuf],
     progress: bool,
     writing_baseline: Option<&Path>,
+) -> Result<Run, BatchError> {
+    let mut reports = Vec::new();
+    let mut run = run_each(
+        setup,
+        paths,
+        progress,
+        writing_baseline,
+        &mut |mut batch| reports.append(&mut batch),
+    )?;
+    run.reports = reports;
+    Ok(run)
+}
+
+/// Like [`run`], but hands each batch of finished reports (per-file ignores, waivers,
+/// baseline and limits applied), in walk order, to `on_batch` instead of keeping them:
+/// a caller that prints and drops them keeps memory flat however many files a run has.
+/// The returned run has no reports; its summary and stale waivers cover the whole run.
+pub fn run_each(
+    setup: &Setup,
+    paths: &[PathBuf],
+    progress: bool,
+    writing_baseline: Option<&Path>,
+    on_batch: &mut dyn FnMut(Vec<FileReport>),
 ) -> Result<Run, BatchError> {
     let use_baseline = writing_baseline.is_none();
     let start = Instant::now();
@@ -184,43 +211,57 @@ pub fn run(
     let total = entries.len();
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
-    let mut reports = std::thread::scope(|s| {
+    let mut summary = Summary::default();
+    let mut used = setup.waivers.as_ref().map(|w| w.unused());
+    let today = waivers::today();
+    let mut truncated = 0;
+    std::thread::scope(|s| {
         if progress && total > 1 {
             s.spawn(|| draw_progress(&done, &finished, total));
         }
-        let r = engine::check_entries(entries, &setup.rules, &opts, &|| {
-            done.fetch_add(1, Ordering::Relaxed);
-        });
+        let mut entries = entries.into_iter();
+        loop {
+            let batch: Vec<_> = entries.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let mut reports = engine::check_entries(batch, &setup.rules, &opts, &|| {
+                done.fetch_add(1, Ordering::Relaxed);
+            });
+            if !setup.per_file.is_empty() {
+                for r in &mut reports {
+                    let path = r.path.clone();
+                    r.findings
+                        .retain(|f| !setup.per_file.ignores(&path, &f.rule));
+                }
+            }
+            if let (Some(w), Some(used)) = (&setup.waivers, used.as_mut()) {
+                w.apply_counting(&mut reports, &setup.rules, today, used);
+            }
+            let baselined = match (&setup.baseline, use_baseline) {
+                (Some(b), true) => b.apply(&mut reports),
+                _ => 0,
+            };
+            if let Some(max) = setup.effective.max_findings_per_file {
+                for r in &mut reports {
+                    truncated += r.findings.len().saturating_sub(max);
+                    r.findings.truncate(max);
+                }
+            }
+            let mut part = Summary::of(&reports);
+            part.baselined = baselined;
+            summary.add(&part);
+            on_batch(reports);
+        }
         finished.store(true, Ordering::Relaxed);
-        r
     });
-    if !setup.per_file.is_empty() {
-        for r in &mut reports {
-            let path = r.path.clone();
-            r.findings
-                .retain(|f| !setup.per_file.ignores(&path, &f.rule));
-        }
-    }
-    let stale = match &setup.waivers {
-        Some(w) => w.apply(&mut reports, &setup.rules, waivers::today()),
-        None => Vec::new(),
+    let stale = match (&setup.waivers, &used) {
+        (Some(w), Some(used)) => w.stale(used, today),
+        _ => Vec::new(),
     };
-    let baselined = match (&setup.baseline, use_baseline) {
-        (Some(b), true) => b.apply(&mut reports),
-        _ => 0,
-    };
-    let mut truncated = 0;
-    if let Some(max) = setup.effective.max_findings_per_file {
-        for r in &mut reports {
-            truncated += r.findings.len().saturating_sub(max);
-            r.findings.truncate(max);
-        }
-    }
-    let mut summary = Summary::of(&reports);
-    summary.baselined = baselined;
     summary.stale_waivers = stale.len();
     Ok(Run {
-        reports,
+        reports: Vec::new(),
         summary,
         stale,
         truncated,

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::batch::{self, ConfigChoice};
 use crate::config;
 use crate::document::Document;
+use crate::findings::FileReport;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
 use crate::span::LineIndex;
@@ -385,6 +386,12 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     let setup = batch_setup(&args.run, args.baseline.clone())?;
     let set = &setup.rules;
     let progress = !args.quiet && batch::progress_wanted();
+    if args.output.is_none()
+        && !args.statistics
+        && matches!(args.format, Format::Human | Format::Concise | Format::Json)
+    {
+        return check_streaming(&args, &setup, progress);
+    }
     let mut run = batch::run(&setup, &args.run.paths, progress, None)?;
     if !args.show_waived {
         // Counted in the summary already; listed only on request.
@@ -433,6 +440,20 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     if let (Some(s), false) = (&stats, stats_to_stdout) {
         eprint!("{s}");
     }
+    run_epilogue(&args, &run);
+    let threshold = setup.effective.fail_on;
+    let failing = reports.iter().any(|r| is_failing(r, threshold));
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Whether a file's report makes the exit code 1.
+fn is_failing(r: &FileReport, threshold: Severity) -> bool {
+    r.error.is_some() || r.findings.iter().any(|f| f.severity >= threshold)
+}
+
+/// What a run says on stderr after its output: stale waivers, findings left out by
+/// limits, and the one-line summary.
+fn run_epilogue(args: &CheckArgs, run: &batch::Run) {
     for s in &run.stale {
         eprintln!("warning: {s}");
     }
@@ -443,12 +464,76 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
         );
     }
     if !args.quiet && args.format != Format::Json {
-        eprintln!("{}", human::render_summary(summary, run.elapsed));
+        eprintln!("{}", human::render_summary(&run.summary, run.elapsed));
     }
+}
+
+/// Human, concise and JSON output to stdout, printed batch by batch as files are
+/// checked: each file's text and findings are dropped once printed, so memory stays
+/// flat however many files a run has, and output starts before the last file is read.
+/// The bytes are those of rendering the whole run at once (`--output` does that;
+/// tests/streaming.rs compares them).
+fn check_streaming(
+    args: &CheckArgs,
+    setup: &batch::Setup,
+    progress: bool,
+) -> Result<u8, miette::Report> {
     let threshold = setup.effective.fail_on;
-    let failing = reports
-        .iter()
-        .any(|r| r.error.is_some() || r.findings.iter().any(|f| f.severity >= threshold));
+    let style = human::Style {
+        color: color_wanted(),
+        width: 100,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut json = render::json::Stream::default();
+    let mut failing = false;
+    let mut waived = String::new();
+    if args.format == Format::Json {
+        let _ = stdout.write_all(render::json::Stream::start().as_bytes());
+    }
+    let run = batch::run_each(
+        setup,
+        &args.run.paths,
+        progress,
+        None,
+        &mut |mut reports| {
+            if !args.show_waived {
+                for r in &mut reports {
+                    r.waived.clear();
+                }
+            }
+            failing |= reports.iter().any(|r| is_failing(r, threshold));
+            let out = match args.format {
+                Format::Json => {
+                    let entries: Vec<String> = reports
+                        .par_iter()
+                        .map(render::json::Stream::entry)
+                        .collect();
+                    entries
+                        .into_iter()
+                        .map(|e| format!("{}{e}", json.separator()))
+                        .collect::<String>()
+                }
+                Format::Concise => human::render_concise(&reports),
+                _ => reports
+                    .par_iter()
+                    .map(|r| human::render_file(r, style))
+                    .collect::<Vec<String>>()
+                    .concat(),
+            };
+            if args.format != Format::Json {
+                waived += &waived_list(&reports);
+            }
+            let _ = stdout.write_all(out.as_bytes());
+        },
+    )?;
+    let tail = match args.format {
+        Format::Json => json.finish(&run.summary, Some(run.elapsed)) + "\n",
+        _ => waived,
+    };
+    let _ = stdout.write_all(tail.as_bytes());
+    let _ = stdout.flush();
+    drop(stdout);
+    run_epilogue(args, &run);
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 

@@ -233,6 +233,9 @@ impl Summary {
         self.warning_findings += other.warning_findings;
         self.info_findings += other.info_findings;
         self.not_applicable += other.not_applicable;
+        self.waived += other.waived;
+        self.baselined += other.baselined;
+        self.stale_waivers += other.stale_waivers;
     }
 
     /// Total findings.

@@ -392,12 +392,32 @@ impl Waivers {
     /// Move waived findings into each report's `waived` list; returns the waivers that
     /// silenced nothing (and the expired ones, which silence nothing by definition).
     pub fn apply(&self, reports: &mut [FileReport], set: &RuleSet, today: Date) -> Vec<Stale> {
+        let mut used = self.unused();
+        self.apply_counting(reports, set, today, &mut used);
+        self.stale(&used, today)
+    }
+
+    /// A fresh count of how many findings each waiver silenced, for
+    /// [`Waivers::apply_counting`] over a run checked in batches.
+    pub fn unused(&self) -> Vec<usize> {
+        vec![0; self.list.len()]
+    }
+
+    /// Apply the waivers to one batch of reports, adding to `used` (from
+    /// [`Waivers::unused`]) how many findings each silenced; [`Waivers::stale`] at the end
+    /// of the run names the waivers that silenced nothing.
+    pub fn apply_counting(
+        &self,
+        reports: &mut [FileReport],
+        set: &RuleSet,
+        today: Date,
+        used: &mut [usize],
+    ) {
         let waivable: HashMap<&str, bool> = set
             .rules
             .iter()
             .map(|r| (r.id.as_str(), r.waivable))
             .collect();
-        let mut used = vec![0usize; self.list.len()];
         for report in reports.iter_mut() {
             if report.findings.is_empty() {
                 continue;
@@ -438,9 +458,13 @@ impl Waivers {
                 }
             }
         }
+    }
+
+    /// The waivers that silenced nothing in a run (by `used`), and the expired ones.
+    pub fn stale(&self, used: &[usize], today: Date) -> Vec<Stale> {
         self.list
             .iter()
-            .zip(used)
+            .zip(used.iter().copied())
             .filter(|(_, n)| *n == 0)
             .map(|(w, _)| Stale {
                 location: w.location.clone(),

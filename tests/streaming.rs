@@ -1,8 +1,6 @@
-//! Output to stdout and to `--output FILE` must be the same bytes, with the same summary
-//! and exit code, on a run larger than one rendering batch (128 files) with unreadable
-//! files among them. (Printing stdout batch by batch, for flat memory on large runs,
-//! was measured on its own branch; it is not merged yet because the batch pipeline now
-//! applies waivers and baselines to the whole run — see docs/performance.md.)
+//! Human, concise and JSON output to stdout are printed batch by batch as files are
+//! checked (flat memory on large runs). The bytes, the summary and the exit code must be
+//! the same as when the whole run is rendered at once (`--output FILE` renders at once).
 
 use std::path::Path;
 use std::process::Command;
