@@ -330,7 +330,7 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
         Command::Inspect { file, format } => {
             let src = crate::input::read(&file, crate::source::DEFAULT_MAX_BYTES)?;
             let folded = src.fold();
-            let doc = Document::parse(&folded);
+            let doc = Document::parse_with_headings(&folded, &src.heading_lines);
             print!("{}", inspect(&src.source, &doc, format));
             Ok(EXIT_CLEAN)
         }

@@ -35,7 +35,7 @@ pub fn check_text(
     encoding: &'static str,
     rules: &RuleSet,
 ) -> FileReport {
-    check_folded(path, text, &Folded::new(text), encoding, rules)
+    check_folded(path, text, &Folded::new(text), encoding, &[], rules)
 }
 
 /// Check a report read in any format: spans point into `input.source`.
@@ -46,6 +46,7 @@ pub fn check_input(input: &Input, rules: &RuleSet) -> FileReport {
         &input.source,
         &folded,
         input.encoding,
+        &input.heading_lines,
         rules,
     )
 }
@@ -55,9 +56,10 @@ fn check_folded(
     text: &str,
     folded: &Folded,
     encoding: &'static str,
+    heading_lines: &[usize],
     rules: &RuleSet,
 ) -> FileReport {
-    let doc = Document::parse(folded);
+    let doc = Document::parse_with_headings(folded, heading_lines);
     let ctx = Ctx::new(&doc, folded, text);
     let outcomes = rules
         .rules

@@ -181,7 +181,14 @@ impl Document {
     /// Never fails: text with no recognisable structure gives a document with only the
     /// root section, its lines as paragraphs, and whatever numbers and dates it holds.
     pub fn parse(folded: &Folded) -> Document {
-        parse::parse(folded)
+        parse::parse(folded, &[])
+    }
+
+    /// Like [`Document::parse`], where the input format marks some lines (0-based) as
+    /// headings by style (DOCX heading styles): those are headings whatever their shape,
+    /// unless they are table rows, a date, or the title.
+    pub fn parse_with_headings(folded: &Folded, heading_lines: &[usize]) -> Document {
+        parse::parse(folded, heading_lines)
     }
 
     /// The section at index `idx`, if there is one.

@@ -27,6 +27,8 @@ struct LineInfo {
     date_only: Option<usize>,
     /// The line is a table row: never a heading.
     in_table: bool,
+    /// The input format marks the line as a heading (a DOCX heading style).
+    styled: bool,
 }
 
 /// Where a publication date might come from, in order of trust.
@@ -67,7 +69,7 @@ fn rank(style: Option<NumberingStyle>) -> NumberingStyle {
     style.unwrap_or(NumberingStyle::Chinese)
 }
 
-pub(crate) fn parse(folded: &Folded) -> Document {
+pub(crate) fn parse(folded: &Folded, heading_lines: &[usize]) -> Document {
     let text = folded.text.as_str();
     // Sized up front: growing these vectors was a noticeable share of the parse time.
     // (Counting the lines first would cost more than growing; reports average a few
@@ -81,7 +83,10 @@ pub(crate) fn parse(folded: &Folded) -> Document {
     let mut table_line = table_lines.iter().peekable();
 
     let mut line_start = 0;
-    for raw in text.split('\n') {
+    let mut styled_lines = heading_lines.iter().copied().peekable();
+    for (index, raw) in text.split('\n').enumerate() {
+        while styled_lines.next_if(|&l| l < index).is_some() {}
+        let styled = styled_lines.peek() == Some(&index);
         let start = line_start;
         line_start += raw.len() + 1;
         let after_lead = raw.trim_start_matches(is_trim);
@@ -119,6 +124,7 @@ pub(crate) fn parse(folded: &Folded) -> Document {
             heading,
             date_only,
             in_table,
+            styled,
         });
     }
 
@@ -379,7 +385,7 @@ fn heading_of(
     }
     let text = folded.text.get(line.range.clone())?;
     let is_bare = k > 0
-        && headings::bare_shape(text)
+        && (line.styled || headings::bare_shape(text))
         && line.date_only.is_none()
         // Scraped pages repeat the title; that is not a section.
         && title.is_none_or(|t| t.text != text)

@@ -94,16 +94,39 @@ fn zip_entry(zip: &[u8], name: &str, limit: u64) -> Result<Vec<u8>, DocxError> {
     Err(DocxError::NoDocument)
 }
 
+/// The text of a Word document and which of its lines are headings by style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocxText {
+    /// One line per paragraph; table rows as `| a | b |`.
+    pub text: String,
+    /// 0-based indices of the lines whose paragraph has a heading style (Heading n,
+    /// 标题 n, Title; Chinese Word's built-in ids `1`…`9`), in order.
+    pub heading_lines: Vec<usize>,
+}
+
 /// Extract the text of a `.docx` (its bytes), inflating at most `limit` bytes.
-pub fn extract(bytes: &[u8], limit: u64) -> Result<String, DocxError> {
+pub fn extract(bytes: &[u8], limit: u64) -> Result<DocxText, DocxError> {
     let xml = zip_entry(bytes, "word/document.xml", limit)?;
     let xml = String::from_utf8(xml).map_err(|_| DocxError::NotUtf8)?;
     Ok(document_text(&xml))
 }
 
-/// The text of `word/document.xml`.
-pub fn document_text(xml: &str) -> String {
+/// Whether a paragraph style id names a heading.
+fn is_heading_style(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    lower.starts_with("heading")
+        || lower == "title"
+        || id.starts_with("标题")
+        || (id.len() == 1 && id.as_bytes()[0].is_ascii_digit() && id != "0")
+}
+
+/// The text of `word/document.xml`, with its heading-styled lines.
+pub fn document_text(xml: &str) -> DocxText {
     let mut out = String::with_capacity(xml.len() / 4);
+    // Byte offsets in `out` where a heading-styled paragraph starts.
+    let mut heading_starts: Vec<usize> = Vec::new();
+    let mut paragraph_start = 0usize;
+    let mut styled = false;
     // Open tables: cells of the current row, and whether we are in a cell.
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut in_text = false;
@@ -137,7 +160,18 @@ pub fn document_text(xml: &str) -> String {
             ("w:t", true) => in_text = false,
             ("w:tab", false) => push_text(&mut out, &mut rows, "\t"),
             ("w:br" | "w:cr", false) => push_text(&mut out, &mut rows, "\n"),
+            ("w:p", false) if !self_closing && rows.is_empty() => {
+                paragraph_start = out.len();
+                styled = false;
+            }
+            ("w:pStyle", false) if rows.is_empty() => {
+                styled = attr(tag, "w:val").is_some_and(is_heading_style);
+            }
             ("w:p", true) => {
+                if rows.is_empty() && styled && out.len() > paragraph_start {
+                    heading_starts.push(paragraph_start);
+                }
+                styled = false;
                 if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
                     if !cell.is_empty() && !cell.ends_with(' ') {
                         cell.push(' ');
@@ -204,7 +238,21 @@ pub fn document_text(xml: &str) -> String {
             _ => {}
         }
     }
-    out
+    // Offsets to line indices, in one pass (both are in order).
+    let mut heading_lines = Vec::with_capacity(heading_starts.len());
+    let mut line = 0usize;
+    let mut from = 0usize;
+    for at in heading_starts {
+        line += out
+            .get(from..at)
+            .map_or(0, |s| s.bytes().filter(|&b| b == b'\n').count());
+        from = at;
+        heading_lines.push(line);
+    }
+    DocxText {
+        text: out,
+        heading_lines,
+    }
 }
 
 /// Append text to the open cell, or to the output.
@@ -280,7 +328,35 @@ mod tests {
 <w:p><w:r><w:t>完</w:t></w:r><w:del w:id="1"><w:r><w:delText>删</w:delText><w:t>删</w:t></w:r></w:del></w:p></w:body></w:document>"#;
         assert_eq!(
             document_text(xml),
-            "三、收到&处理\n| a |  | １ |\n|  | b |  |\n完\n"
+            DocxText {
+                text: "三、收到&处理\n| a |  | １ |\n|  | b |  |\n完\n".into(),
+                heading_lines: vec![0],
+            }
+        );
+    }
+
+    #[test]
+    fn heading_styles_mark_their_lines() {
+        let p = |style: &str, text: &str| {
+            format!(
+                "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+            )
+        };
+        let xml = format!(
+            "<w:document><w:body>{}{}{}{}{}</w:body></w:document>",
+            p("Title", "2021年度某区政府信息公开工作年度报告"),
+            p("Normal", "正文。"),
+            p(
+                "2",
+                "工作中存在的主要问题和今后努力的方向以及需要说明的其他事项"
+            ),
+            p("a3", "正文。"),
+            p("Heading3", "附表")
+        );
+        let d = document_text(&xml);
+        assert_eq!(d.heading_lines, [0, 2, 4], "{:?}", d.text);
+        assert!(
+            is_heading_style("标题 1") && !is_heading_style("Normal") && !is_heading_style("0")
         );
     }
 

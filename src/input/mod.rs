@@ -119,6 +119,9 @@ pub struct Input {
     pub format: Format,
     /// For HTML, the extracted text and its map into `source`.
     pub extracted: Option<Extracted>,
+    /// Lines (0-based, of the text the document model reads) that the format marks as
+    /// headings by style (DOCX heading styles), whatever their shape.
+    pub heading_lines: Vec<usize>,
 }
 
 impl Input {
@@ -140,6 +143,7 @@ impl Input {
             encoding,
             format,
             extracted,
+            heading_lines: Vec::new(),
         }
     }
 }
@@ -210,11 +214,11 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Input, InputError> {
     let bytes = std::fs::read(path).map_err(io)?;
     match detect(path, &bytes) {
         Format::Docx => {
-            let text = docx::extract(&bytes, max_bytes).map_err(|reason| InputError::Docx {
+            let docx = docx::extract(&bytes, max_bytes).map_err(|reason| InputError::Docx {
                 path: path.to_path_buf(),
                 reason,
             })?;
-            if text.trim().is_empty() {
+            if docx.text.trim().is_empty() {
                 return Err(SourceError::Empty {
                     path: path.to_path_buf(),
                 }
@@ -222,10 +226,11 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Input, InputError> {
             }
             Ok(Input {
                 path: path.to_path_buf(),
-                source: text,
+                source: docx.text,
                 encoding: "DOCX (extracted text)",
                 format: Format::Docx,
                 extracted: None,
+                heading_lines: docx.heading_lines,
             })
         }
         format => {
