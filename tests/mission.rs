@@ -1,29 +1,15 @@
 //! The three mission rules end to end, on the real seed reports and on modified copies.
 
-use std::path::{Path, PathBuf};
+mod seed_common;
+use seed_common::*;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use reportlint::engine::{check_file, check_text, CheckOptions};
 use reportlint::findings::FileReport;
 use reportlint::render::human::{render_file, Style};
 use reportlint::rules::{builtin_sources, load, RuleSet};
-
-fn seed(prefix: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/reports");
-    std::fs::read_dir(&dir)
-        .expect("examples/reports")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
-        })
-        .unwrap_or_else(|| panic!("no seed {prefix}"))
-}
-
-fn seed_text(prefix: &str) -> String {
-    std::fs::read_to_string(seed(prefix)).expect("seed is UTF-8")
-}
 
 fn rules() -> RuleSet {
     let mut set = load(&builtin_sources()).expect("built-in rules load");

@@ -1,25 +1,15 @@
 //! The whole built-in pack on the five seed reports: what EXPECTED.md says a good checker
 //! finds, what it must not flag, and the full rendered output of each seed as a snapshot.
 
-use std::path::{Path, PathBuf};
+mod seed_common;
+use seed_common::*;
+
+use std::path::PathBuf;
 
 use reportlint::engine::{check_file, CheckOptions};
 use reportlint::findings::FileReport;
 use reportlint::render::human::{render_file, Style};
 use reportlint::rules::{builtin_sources, load};
-
-fn seed(prefix: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/reports");
-    std::fs::read_dir(&dir)
-        .expect("examples/reports")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
-        })
-        .unwrap_or_else(|| panic!("no seed {prefix}"))
-}
 
 fn check(prefix: &str) -> FileReport {
     let rules = load(&builtin_sources()).expect("built-in rules load");
