@@ -11,6 +11,7 @@ use crate::document::Document;
 use crate::engine::{self, CheckOptions};
 use crate::findings::Summary;
 use crate::fold::Folded;
+use crate::limits::Limits;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
 use crate::span::LineIndex;
@@ -87,9 +88,21 @@ struct CheckArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Info)]
     fail_on: FailOn,
-    /// Largest file to read, in bytes.
-    #[arg(long, default_value_t = crate::source::DEFAULT_MAX_BYTES)]
+    /// Largest file to read, in bytes (larger files get a `too-large` error).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Most findings kept per file (the rest are counted in the file's `truncated`).
+    #[arg(long, value_name = "N", default_value_t = crate::limits::DEFAULT_MAX_FINDINGS)]
+    max_findings: usize,
+    /// Deepest nesting of a rule expression.
+    #[arg(long, value_name = "LEVELS", default_value_t = crate::limits::DEFAULT_MAX_EXPR_DEPTH)]
+    max_expr_depth: usize,
+    /// Largest regex in a rule, in bytes (pattern or compiled form).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_REGEX_SIZE)]
+    max_regex_size: usize,
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
     /// Do not print the summary line.
     #[arg(long, short)]
     quiet: bool,
@@ -147,6 +160,10 @@ enum RulesCommand {
 }
 
 fn load_rules(args: &RuleArgs) -> Result<RuleSet, miette::Report> {
+    load_rules_with(args, &Limits::default())
+}
+
+fn load_rules_with(args: &RuleArgs, limits: &Limits) -> Result<RuleSet, miette::Report> {
     let mut sources = if args.no_builtin {
         Vec::new()
     } else {
@@ -155,7 +172,7 @@ fn load_rules(args: &RuleArgs) -> Result<RuleSet, miette::Report> {
     for dir in &args.rules {
         sources.extend(rules::dir_sources(dir)?);
     }
-    Ok(rules::load(&sources)?)
+    Ok(rules::load_with(&sources, limits)?)
 }
 
 fn matches_prefix(id: &str, prefixes: &[String]) -> bool {
@@ -259,17 +276,28 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
 
 fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     let start = Instant::now();
-    let mut set = load_rules(&args.rules)?;
+    let limits = Limits {
+        max_file_size: args.max_file_size,
+        max_expr_depth: args.max_expr_depth,
+        max_regex_size: args.max_regex_size,
+        max_findings: args.max_findings,
+    };
+    let mut set = load_rules_with(&args.rules, &limits)?;
     if !args.select.is_empty() {
         set.rules.retain(|r| matches_prefix(&r.id, &args.select));
     }
     if !args.ignore.is_empty() {
         set.rules.retain(|r| !matches_prefix(&r.id, &args.ignore));
     }
-    let opts = CheckOptions {
-        max_file_size: args.max_file_size,
+    let opts = CheckOptions { limits };
+    let reports = match args.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| miette::miette!("cannot start {n} worker thread(s): {e}"))?
+            .install(|| engine::check_paths(&args.paths, &set, &opts)),
+        None => engine::check_paths(&args.paths, &set, &opts),
     };
-    let reports = engine::check_paths(&args.paths, &set, &opts);
     let summary = Summary::of(&reports);
     let out = match args.format {
         Format::Json => {

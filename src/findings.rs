@@ -85,16 +85,33 @@ impl Finding {
 /// Why a file could not be checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileError {
-    /// A stable kind: `io`, `empty`, `binary`, `too-large`.
+    /// A stable kind: `io`, `not-found`, `permission-denied`, `not-a-file`, `empty`,
+    /// `binary`, `too-large`, `symlink-loop`.
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
+}
+
+/// Findings dropped because a file had more than the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Truncated {
+    /// The limit in force (`--max-findings`): how many were kept.
+    pub limit: usize,
+    /// How many findings the file had in all.
+    pub total: usize,
+}
+
+/// Paths as text, non-UTF-8 bytes replaced: serde refuses non-UTF-8 paths, and one
+/// such file name must not turn the whole run's JSON into an error.
+fn path_lossy<S: serde::Serializer>(path: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// What a run found in one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     /// The file.
+    #[serde(serialize_with = "path_lossy")]
     pub path: PathBuf,
     /// Findings, in rule order then position.
     pub findings: Vec<Finding>,
@@ -102,6 +119,9 @@ pub struct FileReport {
     pub not_applicable: Vec<String>,
     /// Why the file could not be checked, if it could not.
     pub error: Option<FileError>,
+    /// Set when findings were dropped over the per-file limit (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<Truncated>,
     /// The decoded text (for renderers that show snippets).
     #[serde(skip)]
     pub source: Option<Arc<str>>,
@@ -135,8 +155,19 @@ impl FileReport {
             findings,
             not_applicable,
             error: None,
+            truncated: None,
             source: Some(text),
             encoding: Some(encoding),
+        }
+    }
+
+    /// Keep the first `limit` findings (rule order, then position) and record how
+    /// many there were, so a pathological file cannot flood the output.
+    pub fn truncate_findings(&mut self, limit: usize) {
+        let total = self.findings.len();
+        if total > limit {
+            self.findings.truncate(limit);
+            self.truncated = Some(Truncated { limit, total });
         }
     }
 
@@ -147,6 +178,7 @@ impl FileReport {
             findings: Vec::new(),
             not_applicable: Vec::new(),
             error: Some(error),
+            truncated: None,
             source: None,
             encoding: None,
         }

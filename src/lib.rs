@@ -12,6 +12,7 @@ pub mod engine;
 pub mod eval;
 pub mod findings;
 pub mod fold;
+pub mod limits;
 pub mod render;
 pub mod rules;
 pub mod ruletest;

@@ -13,7 +13,8 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::dsl::ast::{Expr, ExprKind, Quantifier};
-use crate::dsl::{base_globals, parse_expr, Checker, Type};
+use crate::dsl::{base_globals, parse_expr_limited, Checker, Type};
+use crate::limits::Limits;
 use crate::span::Span;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -327,6 +328,7 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(String, Arc<str>)>, RuleIoError> {
 
 struct Loader {
     errors: Vec<RuleError>,
+    limits: Limits,
 }
 
 impl Loader {
@@ -402,7 +404,7 @@ impl Loader {
         checker: &mut Checker<'_>,
         want: Option<&Type>,
     ) -> Option<CompiledExpr> {
-        let mut expr = match parse_expr(dsl.text) {
+        let mut expr = match parse_expr_limited(dsl.text, self.limits.max_expr_depth) {
             Ok(e) => e,
             Err(e) => {
                 self.error(
@@ -415,6 +417,7 @@ impl Loader {
                 return None;
             }
         };
+        checker.set_regex_size_limit(self.limits.max_regex_size);
         let ty = checker.check_expecting(&mut expr, want);
         let errors = checker.take_errors();
         let ok = errors.is_empty();
@@ -520,7 +523,15 @@ fn template_bindings(check: &Expr, globals: &HashMap<String, Type>) -> Vec<(Stri
 
 /// Load packs from their sources. Every error in every file is reported, not just the first.
 pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
-    let mut loader = Loader { errors: Vec::new() };
+    load_with(sources, &Limits::default())
+}
+
+/// [`load`], refusing expressions and regexes over `limits`.
+pub fn load_with(sources: &[PackSource], limits: &Limits) -> Result<RuleSet, RuleLoadErrors> {
+    let mut loader = Loader {
+        errors: Vec::new(),
+        limits: *limits,
+    };
     let mut set = RuleSet::default();
     let mut seen_ids: HashMap<String, String> = HashMap::new();
     for (pack_name, files) in sources {
@@ -703,7 +714,7 @@ fn let_order(
         .iter()
         .map(|(name, (_, v))| {
             let mut used = Vec::new();
-            if let Ok(e) = parse_expr(v.get_ref()) {
+            if let Ok(e) = parse_expr_limited(v.get_ref(), loader.limits.max_expr_depth) {
                 e.walk(&mut |x| {
                     if let ExprKind::Var(id) = &x.kind {
                         if lets.contains_key(&id.name) && !used.contains(&id.name) {
