@@ -13,7 +13,7 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::dsl::ast::{Expr, ExprKind, Quantifier};
-use crate::dsl::{base_globals, parse_expr_limited, Checker, Type};
+use crate::dsl::{base_globals, nesting_bound, parse_expr_limited, Checker, Type};
 use crate::limits::Limits;
 use crate::span::Span;
 
@@ -729,6 +729,7 @@ fn let_order(
     let mut order = Vec::new();
     let mut done: HashSet<String> = HashSet::new();
     let mut reported: HashSet<String> = HashSet::new();
+    let max = loader.limits.max_expr_depth;
     fn visit(
         n: &str,
         deps: &BTreeMap<&str, Vec<String>>,
@@ -736,6 +737,7 @@ fn let_order(
         done: &mut HashSet<String>,
         order: &mut Vec<String>,
         cycles: &mut Vec<Vec<String>>,
+        max: usize,
     ) {
         if done.contains(n) {
             return;
@@ -744,9 +746,14 @@ fn let_order(
             cycles.push(path[pos..].to_vec());
             return;
         }
+        // A chain longer than the depth limit is refused below anyway; stopping here
+        // keeps this recursion (one frame per link) off the end of the stack.
+        if path.len() > max {
+            return;
+        }
         path.push(n.to_string());
         for d in deps.get(n).into_iter().flatten() {
-            visit(d, deps, path, done, order, cycles);
+            visit(d, deps, path, done, order, cycles, max);
         }
         path.pop();
         if done.insert(n.to_string()) {
@@ -762,8 +769,42 @@ fn let_order(
             &mut done,
             &mut order,
             &mut cycles,
+            max,
         );
     }
+    // Definitions are evaluated on demand, one nested evaluation per link of a chain:
+    // the depth of a definition counts the definitions it uses (dependencies first in
+    // `order`), and a chain too deep is an error like a too-deep expression.
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let mut too_deep = HashSet::new();
+    for name in &order {
+        let Some((file, v)) = lets.get(name) else {
+            continue;
+        };
+        let used = deps.get(name.as_str()).into_iter().flatten();
+        let below = used
+            .map(|d| depth.get(d.as_str()).copied().unwrap_or(max + 1))
+            .max()
+            .unwrap_or(0);
+        let d = nesting_bound(v.get_ref()) + 1 + below;
+        depth.insert(name.as_str(), d);
+        if d > max && below <= max {
+            too_deep.insert(name.clone());
+            let span = Span::new(v.span().start, v.span().end);
+            loader.error(
+                file,
+                span,
+                format!(
+                    "`{name}` nests more than {max} levels deep through the definitions it uses"
+                ),
+                "defined here",
+                Some("use fewer chained definitions, or raise --max-expr-depth".into()),
+            );
+        } else if d > max {
+            too_deep.insert(name.clone());
+        }
+    }
+    order.retain(|n| !too_deep.contains(n));
     let mut in_cycle = HashSet::new();
     for cycle in cycles {
         let first = &cycle[0];

@@ -467,6 +467,58 @@ fn expression_at_the_depth_limit_evaluates_on_a_small_stack() {
     handle.join().expect("no stack overflow");
 }
 
+// 22b
+#[test]
+fn definitions_chained_20_000_deep() {
+    // Found while hardening: `[let]` ordering recursed once per link and overflowed
+    // the main thread's stack at about 20,000 links.
+    let n = 20_000;
+    let mut text = String::from("[let]\n");
+    for i in 0..n {
+        text += &format!("a{i} = 'a{} + 1'\n", i + 1);
+    }
+    text += &format!("a{n} = '1'\n[[rule]]\nid = \"r\"\nmessage = \"m\"\ncheck = 'a0 > 1'\n");
+    let e = rules::load(&[("t".into(), vec![("t.toml".into(), Arc::from(text))])])
+        .expect_err("too deep");
+    assert!(
+        e.errors.iter().any(|e| e
+            .message
+            .ends_with("nests more than 128 levels deep through the definitions it uses")),
+        "{:?}",
+        e.errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+    );
+}
+
+// 22c
+#[test]
+fn definitions_and_rule_at_the_depth_limit_evaluate_on_a_small_stack() {
+    // The worst a pack can do within the limits: a rule at the limit using a chain of
+    // definitions at the limit, evaluated on a 2 MiB stack.
+    let mut text = String::from("[let]\n");
+    for i in 0..60 {
+        text += &format!("d{i} = 'd{} + 1'\n", i + 1); // 2 levels a link: 120 in all
+    }
+    let body = "(".repeat(60) + "d0 + 1" + &" + 1".repeat(60) + &")".repeat(60);
+    text += &format!(
+        "d60 = 'report.year'\n[[rule]]\nid = \"r\"\nmessage = \"m\"\ncheck = '{body} > 0'\n"
+    );
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let set = rules::load(&[("t".into(), vec![("t.toml".into(), Arc::from(text))])])
+                .unwrap_or_else(|e| panic!("{:?}", e.errors));
+            let r = outcome(set, &seed_text());
+            assert!(
+                r.findings.iter().all(|f| f.rule != "t/r"),
+                "{:?}",
+                r.findings
+            );
+            assert!(!r.not_applicable.iter().any(|x| x == "t/r"));
+        })
+        .expect("thread");
+    handle.join().expect("no stack overflow");
+}
+
 // 23
 #[test]
 fn regex_of_1_mb() {

@@ -77,6 +77,22 @@ pub fn parse_expr_limited(text: &str, max_depth: usize) -> Result<Expr, SyntaxEr
     build_expr(expr)
 }
 
+/// The nesting bound of `text` as [`parse_expr_limited`] measures it: the smallest
+/// `max_depth` it passes.
+pub fn nesting_bound(text: &str) -> usize {
+    // Each level takes at least one byte, so `text.len()` always passes.
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if too_deep(text, mid).is_none() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
 /// Where `text` first nests deeper than `max` levels, by a conservative lexical bound.
 ///
 /// Within each bracket level, every operator, postfix `.`/`[` and nesting keyword
@@ -793,6 +809,9 @@ mod tests {
         assert!(parse_expr_limited(&re, 100).is_ok());
         let s = format!("\"{}\" == x", "(".repeat(300));
         assert!(parse_expr_limited(&s, 100).is_ok());
+        assert_eq!(nesting_bound("1"), 0);
+        assert_eq!(nesting_bound("(1 + 2)"), 2);
+        assert_eq!(nesting_bound(&("(".repeat(50) + "1" + &")".repeat(50))), 50);
         // Siblings in a list do not add up.
         let list = format!("[{}]", vec!["1 + 1 + 1"; 1000].join(", "));
         assert!(parse_expr_limited(&list, 10).is_ok());
