@@ -45,6 +45,11 @@ fn pratt() -> &'static PrattParser<Rule> {
     })
 }
 
+/// Most grammar rule calls one parse may make (pest's process-wide budget): a backstop
+/// against backtracking blow-ups the grammar order does not already prevent. The
+/// built-in pack's largest expression needs a few thousand; a 1 MiB regex about 2 million.
+const PEST_CALL_LIMIT: usize = 10_000_000;
+
 /// Parse one expression, refusing nesting deeper than the default limit
 /// ([`crate::limits::DEFAULT_MAX_EXPR_DEPTH`]).
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
@@ -62,6 +67,8 @@ pub fn parse_expr_limited(text: &str, max_depth: usize) -> Result<Expr, SyntaxEr
             span,
         });
     }
+    static CALL_LIMIT: std::sync::Once = std::sync::Once::new();
+    CALL_LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(PEST_CALL_LIMIT)));
     let mut pairs = RuleParser::parse(Rule::program, text).map_err(syntax_error)?;
     let program = pairs.next().ok_or_else(|| SyntaxError {
         message: "empty expression".into(),
@@ -238,10 +245,12 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
         pest::error::InputLocation::Span((a, b)) => Span::new(a, b),
     };
     let e = e.renamed_rules(|r| describe(*r).to_string());
-    SyntaxError {
-        message: e.variant.message().into_owned(),
-        span,
+    let mut message = e.variant.message().into_owned();
+    if message.ends_with("limit reached") {
+        // pest's own words ("call limit reached") mean nothing to a rule author.
+        message = format!("expression too complex to parse ({message})");
     }
+    SyntaxError { message, span }
 }
 
 fn describe(rule: Rule) -> &'static str {
@@ -804,6 +813,22 @@ mod tests {
                 "{shallow}"
             );
         }
+        // Nested calls and comprehensions parse in linear time (calls were exponential).
+        let calls = "f(".repeat(60) + "1" + &")".repeat(60);
+        let start = std::time::Instant::now();
+        assert!(parse_expr_limited(&calls, 128).is_ok());
+        let comps = "sum(".repeat(6) + "x" + &" for x in xs)".repeat(6);
+        let r = parse_expr_limited(&comps, 128);
+        assert!(r.is_ok(), "{r:?}");
+        // Nested comprehensions still backtrack (twice per level): pest's call budget
+        // turns 20 of them into an error instead of a hang.
+        let comps = "sum(".repeat(20) + "x" + &" for x in xs)".repeat(20);
+        let e = parse_expr_limited(&comps, 128).unwrap_err();
+        assert_eq!(
+            e.message,
+            "expression too complex to parse (call limit reached)"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
         // Brackets inside regexes and strings are not nesting.
         let re = format!("matches(/{}x{}/)", "(".repeat(300), ")".repeat(300));
         assert!(parse_expr_limited(&re, 100).is_ok());
