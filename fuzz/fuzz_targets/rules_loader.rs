@@ -13,8 +13,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mine = ("fz".to_string(), vec![("fz.toml".to_string(), Arc::from(text))]);
-    // Alone, and as a second file of the built-in pack `ogi`.
+    // Alone, and (for one input in eight, chosen by length so a replay does the
+    // same) as a second file of the built-in pack `ogi`: loading the whole pack costs
+    // ~100× a small file, and every input paying it kept the run at 3 execs/s.
     let _ = rules::load(std::slice::from_ref(&mine));
+    if data.len() % 8 != 0 {
+        return;
+    }
     let mut builtin = rules::builtin_sources();
     if let Some((_, files)) = builtin.first_mut() {
         files.push(("extra.toml".to_string(), Arc::from(text)));
