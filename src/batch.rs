@@ -99,7 +99,7 @@ pub fn setup(choice: &ConfigChoice, flags: &Flags) -> Result<Setup, BatchError> 
     for dir in &effective.rules {
         sources.extend(rules::dir_sources(dir)?);
     }
-    let mut rules = rules::load_with(&sources, &config.param_overrides())?;
+    let mut rules = rules::load_with(&sources, &config.param_overrides(), &effective.limits())?;
     config.check_selectors(&rules)?;
     effective.apply(&mut rules);
     let per_file = PerFileIgnores::new(&config).map_err(BatchError::Glob)?;
@@ -206,7 +206,7 @@ pub fn run_each(
         });
     }
     let opts = CheckOptions {
-        max_file_size: setup.effective.max_file_size,
+        limits: setup.effective.limits(),
     };
     let total = entries.len();
     let done = AtomicUsize::new(0);
@@ -242,12 +242,12 @@ pub fn run_each(
                 (Some(b), true) => b.apply(&mut reports),
                 _ => 0,
             };
-            if let Some(max) = setup.effective.max_findings_per_file {
-                for r in &mut reports {
-                    truncated += r.findings.len().saturating_sub(max);
-                    r.findings.truncate(max);
-                }
-            }
+            // Each file kept at most `limits.max_findings` findings when it was checked.
+            truncated += reports
+                .iter()
+                .filter_map(|r| r.truncated)
+                .map(|t| t.total.saturating_sub(t.limit))
+                .sum::<usize>();
             let mut part = Summary::of(&reports);
             part.baselined = baselined;
             summary.add(&part);

@@ -105,9 +105,22 @@ struct RunArgs {
     /// Apply the waivers in this file.
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
-    /// Largest file to read, in bytes [default: 64 MiB].
-    #[arg(long)]
+    /// Largest file to read, in bytes (larger files get a `too-large` error) [default: 64 MiB].
+    #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Most findings kept per file (the rest are counted in the file's `truncated`)
+    /// [default: 1000].
+    #[arg(long, value_name = "N")]
+    max_findings: Option<usize>,
+    /// Deepest nesting of a rule expression [default: 64].
+    #[arg(long, value_name = "LEVELS")]
+    max_expr_depth: Option<usize>,
+    /// Largest regex in a rule, in bytes (pattern or compiled form) [default: 1 MiB].
+    #[arg(long, value_name = "BYTES")]
+    max_regex_size: Option<usize>,
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -204,6 +217,13 @@ enum RulesCommand {
 }
 
 fn load_rules(args: &RuleArgs) -> Result<RuleSet, miette::Report> {
+    load_rules_with(args, &crate::limits::Limits::default())
+}
+
+fn load_rules_with(
+    args: &RuleArgs,
+    limits: &crate::limits::Limits,
+) -> Result<RuleSet, miette::Report> {
     let mut sources = if args.no_builtin {
         Vec::new()
     } else {
@@ -212,7 +232,7 @@ fn load_rules(args: &RuleArgs) -> Result<RuleSet, miette::Report> {
     for dir in &args.rules {
         sources.extend(rules::dir_sources(dir)?);
     }
-    Ok(rules::load(&sources)?)
+    Ok(rules::load_with(&sources, &[], limits)?)
 }
 
 fn matches_prefix(id: &str, prefixes: &[String]) -> bool {
@@ -378,11 +398,20 @@ fn batch_setup(run: &RunArgs, baseline: Option<PathBuf>) -> Result<batch::Setup,
         waivers: run.waivers.clone(),
         baseline,
         max_file_size: run.max_file_size,
+        max_findings: run.max_findings,
+        max_expr_depth: run.max_expr_depth,
+        max_regex_size: run.max_regex_size,
     };
     Ok(batch::setup(&choice, &flags)?)
 }
 
 fn check(args: CheckArgs) -> Result<u8, miette::Report> {
+    if let Some(n) = args.run.threads {
+        // Once per process, before any parallel work; the output does not depend on it.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     let setup = batch_setup(&args.run, args.baseline.clone())?;
     let set = &setup.rules;
     let progress = !args.quiet && batch::progress_wanted();

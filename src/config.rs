@@ -473,10 +473,27 @@ pub struct Effective {
     pub baseline: Option<PathBuf>,
     /// Pack parameters: (pack, name, expression).
     pub packs: Vec<(String, String, String)>,
-    /// Limits.
+    /// Largest file to read, in bytes.
     pub max_file_size: u64,
-    /// Limits.
+    /// Most findings kept per file (`None`: the default limit).
     pub max_findings_per_file: Option<usize>,
+    /// Deepest rule expression (`None`: the default limit).
+    pub max_expr_depth: Option<usize>,
+    /// Largest rule regex (`None`: the default limit).
+    pub max_regex_size: Option<usize>,
+}
+
+impl Effective {
+    /// The limits this run checks with.
+    pub fn limits(&self) -> crate::limits::Limits {
+        let d = crate::limits::Limits::default();
+        crate::limits::Limits {
+            max_file_size: self.max_file_size,
+            max_expr_depth: self.max_expr_depth.unwrap_or(d.max_expr_depth),
+            max_regex_size: self.max_regex_size.unwrap_or(d.max_regex_size),
+            max_findings: self.max_findings_per_file.unwrap_or(d.max_findings),
+        }
+    }
 }
 
 /// Command-line values that override the file (`None`/empty: not given).
@@ -502,6 +519,12 @@ pub struct Flags {
     pub baseline: Option<PathBuf>,
     /// `--max-file-size`.
     pub max_file_size: Option<u64>,
+    /// `--max-findings` (over `[limits] max-findings-per-file`).
+    pub max_findings: Option<usize>,
+    /// `--max-expr-depth`.
+    pub max_expr_depth: Option<usize>,
+    /// `--max-regex-size`.
+    pub max_regex_size: Option<usize>,
 }
 
 impl Effective {
@@ -552,7 +575,9 @@ impl Effective {
                 .max_file_size
                 .or(cfg.limits.max_file_size)
                 .unwrap_or(crate::source::DEFAULT_MAX_BYTES),
-            max_findings_per_file: cfg.limits.max_findings_per_file,
+            max_findings_per_file: flags.max_findings.or(cfg.limits.max_findings_per_file),
+            max_expr_depth: flags.max_expr_depth,
+            max_regex_size: flags.max_regex_size,
         }
     }
 

@@ -10,22 +10,15 @@ use crate::eval::Ctx;
 use crate::findings::{FileError, FileReport};
 use crate::fold::Folded;
 use crate::input::{self, Input, InputError};
+use crate::limits::Limits;
 use crate::rules::RuleSet;
-use crate::source::{self, SourceError};
+use crate::source::SourceError;
 
 /// Options for a check run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    /// Largest file to read, in bytes.
-    pub max_file_size: u64,
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            max_file_size: source::DEFAULT_MAX_BYTES,
-        }
-    }
+    /// What the run accepts (file size, findings per file, …).
+    pub limits: Limits,
 }
 
 /// Check already-decoded text (used for files and for rule tests).
@@ -35,11 +28,22 @@ pub fn check_text(
     encoding: &'static str,
     rules: &RuleSet,
 ) -> FileReport {
-    check_folded(path, text, &Folded::new(text), encoding, &[], rules)
+    check_text_limited(path, text, encoding, rules, &Limits::default())
+}
+
+/// [`check_text`], keeping at most `limits.max_findings` findings.
+pub fn check_text_limited(
+    path: PathBuf,
+    text: &str,
+    encoding: &'static str,
+    rules: &RuleSet,
+    limits: &Limits,
+) -> FileReport {
+    check_folded(path, text, &Folded::new(text), encoding, &[], rules, limits)
 }
 
 /// Check a report read in any format: spans point into `input.source`.
-pub fn check_input(input: &Input, rules: &RuleSet) -> FileReport {
+pub fn check_input(input: &Input, rules: &RuleSet, limits: &Limits) -> FileReport {
     let folded = input.fold();
     check_folded(
         input.path.clone(),
@@ -48,6 +52,7 @@ pub fn check_input(input: &Input, rules: &RuleSet) -> FileReport {
         input.encoding,
         &input.heading_lines,
         rules,
+        limits,
     )
 }
 
@@ -58,6 +63,7 @@ fn check_folded(
     encoding: &'static str,
     heading_lines: &[usize],
     rules: &RuleSet,
+    limits: &Limits,
 ) -> FileReport {
     let doc = Document::parse_with_headings(folded, heading_lines);
     let ctx = Ctx::new(&doc, folded, text);
@@ -66,14 +72,16 @@ fn check_folded(
         .iter()
         .map(|r| (r, ctx.evaluate(r, &rules.packs[r.pack], r.pack)));
     let outcomes: Vec<_> = outcomes.collect();
-    FileReport::from_outcomes(path, Arc::from(text), encoding, outcomes)
+    let mut report = FileReport::from_outcomes(path, Arc::from(text), encoding, outcomes);
+    report.truncate_findings(limits.max_findings);
+    report
 }
 
 /// Read, decode and check one file (text, markdown, HTML or DOCX). Never panics on bad
 /// input; a file that cannot be read gets an entry with its error.
 pub fn check_file(path: &Path, rules: &RuleSet, opts: &CheckOptions) -> FileReport {
-    match input::read(path, opts.max_file_size) {
-        Ok(input) => check_input(&input, rules),
+    match input::read(path, opts.limits.max_file_size) {
+        Ok(input) => check_input(&input, rules, &opts.limits),
         Err(InputError::Source(e)) => FileReport::failed(path.to_path_buf(), file_error(&e)),
         Err(e) => FileReport::failed(
             path.to_path_buf(),
@@ -88,7 +96,8 @@ pub fn check_file(path: &Path, rules: &RuleSet, opts: &CheckOptions) -> FileRepo
 /// The entry for a file that could not be read.
 pub fn file_error(e: &SourceError) -> FileError {
     let kind = match e {
-        SourceError::Io { .. } => "io",
+        SourceError::Io { source, .. } => io_kind(source),
+        SourceError::NotAFile { .. } => "not-a-file",
         SourceError::Empty { .. } => "empty",
         SourceError::Binary { .. } => "binary",
         SourceError::TooLarge { .. } => "too-large",
@@ -96,6 +105,16 @@ pub fn file_error(e: &SourceError) -> FileError {
     FileError {
         kind,
         message: e.to_string(),
+    }
+}
+
+/// The stable kind of an I/O error: the two a batch run meets in practice (a file
+/// deleted or made unreadable mid-run) get their own, everything else is `io`.
+fn io_kind(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not-found",
+        std::io::ErrorKind::PermissionDenied => "permission-denied",
+        _ => "io",
     }
 }
 

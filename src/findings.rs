@@ -85,10 +85,26 @@ impl Finding {
 /// Why a file could not be checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileError {
-    /// A stable kind: `io`, `empty`, `binary`, `too-large`, `format` (a damaged .docx).
+    /// A stable kind: `io`, `not-found`, `permission-denied`, `not-a-file`, `empty`,
+    /// `binary`, `too-large`, `symlink-loop`, `format` (a damaged .docx).
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
+}
+
+/// Findings dropped because a file had more than the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Truncated {
+    /// The limit in force (`--max-findings`): how many were kept.
+    pub limit: usize,
+    /// How many findings the file had in all.
+    pub total: usize,
+}
+
+/// Paths as text, non-UTF-8 bytes replaced: serde refuses non-UTF-8 paths, and one
+/// such file name must not turn the whole run's JSON into an error.
+fn path_lossy<S: serde::Serializer>(path: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// A finding silenced by a waiver, with the waiver's reason.
@@ -107,6 +123,7 @@ pub struct Waived {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     /// The file.
+    #[serde(serialize_with = "path_lossy")]
     pub path: PathBuf,
     /// Findings, in rule order then position.
     pub findings: Vec<Finding>,
@@ -117,6 +134,9 @@ pub struct FileReport {
     /// Findings silenced by waivers (listed with `--show-waived`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub waived: Vec<Waived>,
+    /// Set when findings were dropped over the per-file limit (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<Truncated>,
     /// The decoded text (for renderers that show snippets).
     #[serde(skip)]
     pub source: Option<Arc<str>>,
@@ -153,8 +173,19 @@ impl FileReport {
             not_applicable,
             error: None,
             waived: Vec::new(),
+            truncated: None,
             source: Some(text),
             encoding: Some(encoding),
+        }
+    }
+
+    /// Keep the first `limit` findings (rule order, then position) and record how
+    /// many there were, so a pathological file cannot flood the output.
+    pub fn truncate_findings(&mut self, limit: usize) {
+        let total = self.findings.len();
+        if total > limit {
+            self.findings.truncate(limit);
+            self.truncated = Some(Truncated { limit, total });
         }
     }
 
@@ -166,6 +197,7 @@ impl FileReport {
             not_applicable: Vec::new(),
             error: Some(error),
             waived: Vec::new(),
+            truncated: None,
             source: None,
             encoding: None,
         }

@@ -16,6 +16,7 @@ pub mod eval;
 pub mod findings;
 pub mod fold;
 pub mod input;
+pub mod limits;
 pub mod render;
 pub mod rules;
 pub mod ruletest;

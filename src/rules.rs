@@ -13,7 +13,8 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::dsl::ast::{Expr, ExprKind, Quantifier};
-use crate::dsl::{base_globals, parse_expr, Checker, Type};
+use crate::dsl::{base_globals, nesting_bound, parse_expr_limited, Checker, Type};
+use crate::limits::Limits;
 use crate::span::Span;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -338,6 +339,7 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(String, Arc<str>)>, RuleIoError> {
 
 struct Loader {
     errors: Vec<RuleError>,
+    limits: Limits,
 }
 
 impl Loader {
@@ -413,7 +415,7 @@ impl Loader {
         checker: &mut Checker<'_>,
         want: Option<&Type>,
     ) -> Option<CompiledExpr> {
-        let mut expr = match parse_expr(dsl.text) {
+        let mut expr = match parse_expr_limited(dsl.text, self.limits.max_expr_depth) {
             Ok(e) => e,
             Err(e) => {
                 self.error(
@@ -426,6 +428,7 @@ impl Loader {
                 return None;
             }
         };
+        checker.set_regex_size_limit(self.limits.max_regex_size);
         let ty = checker.check_expecting(&mut expr, want);
         let errors = checker.take_errors();
         let ok = errors.is_empty();
@@ -585,16 +588,21 @@ pub struct ParamOverride {
 
 /// Load packs from their sources. Every error in every file is reported, not just the first.
 pub fn load(sources: &[PackSource]) -> Result<RuleSet, RuleLoadErrors> {
-    load_with(sources, &[])
+    load_with(sources, &[], &Limits::default())
 }
 
-/// Load packs with some `[let]` definitions overridden; an override naming an unknown
-/// pack or definition, or of another type than the original, is an error with its span.
+/// Load packs with some `[let]` definitions overridden, refusing expressions and
+/// regexes over `limits`; an override naming an unknown pack or definition, or of
+/// another type than the original, is an error with its span.
 pub fn load_with(
     sources: &[PackSource],
     overrides: &[ParamOverride],
+    limits: &Limits,
 ) -> Result<RuleSet, RuleLoadErrors> {
-    let mut loader = Loader { errors: Vec::new() };
+    let mut loader = Loader {
+        errors: Vec::new(),
+        limits: *limits,
+    };
     for o in overrides {
         if !sources.iter().any(|(p, _)| *p == o.pack) {
             let known: Vec<&str> = sources.iter().map(|(p, _)| p.as_str()).collect();
@@ -819,7 +827,10 @@ pub fn load_with(
 /// The types of a pack's own `[let]`s (errors ignored: they are reported when the
 /// definitions are compiled for real).
 fn let_types(lets: &BTreeMap<String, (Arc<RuleFile>, Spanned<String>)>) -> HashMap<String, Type> {
-    let mut scratch = Loader { errors: Vec::new() };
+    let mut scratch = Loader {
+        errors: Vec::new(),
+        limits: Limits::default(),
+    };
     let mut globals = base_globals();
     let mut out = HashMap::new();
     for name in let_order(lets, &mut scratch) {
@@ -844,7 +855,7 @@ fn let_order(
         .iter()
         .map(|(name, (_, v))| {
             let mut used = Vec::new();
-            if let Ok(e) = parse_expr(v.get_ref()) {
+            if let Ok(e) = parse_expr_limited(v.get_ref(), loader.limits.max_expr_depth) {
                 e.walk(&mut |x| {
                     if let ExprKind::Var(id) = &x.kind {
                         if lets.contains_key(&id.name) && !used.contains(&id.name) {
@@ -859,6 +870,7 @@ fn let_order(
     let mut order = Vec::new();
     let mut done: HashSet<String> = HashSet::new();
     let mut reported: HashSet<String> = HashSet::new();
+    let max = loader.limits.max_expr_depth;
     fn visit(
         n: &str,
         deps: &BTreeMap<&str, Vec<String>>,
@@ -866,6 +878,7 @@ fn let_order(
         done: &mut HashSet<String>,
         order: &mut Vec<String>,
         cycles: &mut Vec<Vec<String>>,
+        max: usize,
     ) {
         if done.contains(n) {
             return;
@@ -874,9 +887,14 @@ fn let_order(
             cycles.push(path[pos..].to_vec());
             return;
         }
+        // A chain longer than the depth limit is refused below anyway; stopping here
+        // keeps this recursion (one frame per link) off the end of the stack.
+        if path.len() > max {
+            return;
+        }
         path.push(n.to_string());
         for d in deps.get(n).into_iter().flatten() {
-            visit(d, deps, path, done, order, cycles);
+            visit(d, deps, path, done, order, cycles, max);
         }
         path.pop();
         if done.insert(n.to_string()) {
@@ -892,8 +910,42 @@ fn let_order(
             &mut done,
             &mut order,
             &mut cycles,
+            max,
         );
     }
+    // Definitions are evaluated on demand, one nested evaluation per link of a chain:
+    // the depth of a definition counts the definitions it uses (dependencies first in
+    // `order`), and a chain too deep is an error like a too-deep expression.
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let mut too_deep = HashSet::new();
+    for name in &order {
+        let Some((file, v)) = lets.get(name) else {
+            continue;
+        };
+        let used = deps.get(name.as_str()).into_iter().flatten();
+        let below = used
+            .map(|d| depth.get(d.as_str()).copied().unwrap_or(max + 1))
+            .max()
+            .unwrap_or(0);
+        let d = nesting_bound(v.get_ref()) + 1 + below;
+        depth.insert(name.as_str(), d);
+        if d > max && below <= max {
+            too_deep.insert(name.clone());
+            let span = Span::new(v.span().start, v.span().end);
+            loader.error(
+                file,
+                span,
+                format!(
+                    "`{name}` nests more than {max} levels deep through the definitions it uses"
+                ),
+                "defined here",
+                Some("use fewer chained definitions, or raise --max-expr-depth".into()),
+            );
+        } else if d > max {
+            too_deep.insert(name.clone());
+        }
+    }
+    order.retain(|n| !too_deep.contains(n));
     let mut in_cycle = HashSet::new();
     for cycle in cycles {
         let first = &cycle[0];

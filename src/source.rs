@@ -11,8 +11,8 @@ use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE};
 use miette::Diagnostic;
 use thiserror::Error;
 
-/// Largest file reportlint reads by default (64 MiB).
-pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest file reportlint reads by default (64 MiB; see [`crate::limits`]).
+pub const DEFAULT_MAX_BYTES: u64 = crate::limits::DEFAULT_MAX_FILE_SIZE;
 
 /// A decoded report.
 #[derive(Debug, Clone)]
@@ -37,6 +37,16 @@ pub enum SourceError {
         /// The OS error.
         #[source]
         source: std::io::Error,
+    },
+    /// The path is not a regular file (a FIFO, a device, a socket).
+    #[error("{path} is not a regular file")]
+    #[diagnostic(
+        code(reportlint::source::not_a_file),
+        help("reportlint reads regular files; a pipe or device could block or never end")
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
     },
     /// The file is empty (or only whitespace).
     #[error("{path} is empty")]
@@ -74,20 +84,43 @@ pub enum SourceError {
 }
 
 /// Read and decode the file at `path`, refusing files over `max_bytes`.
+///
+/// The size is checked on the open handle and the read stops one byte past the
+/// limit, so a file that grows after the check (or lies about its size, as files
+/// under /proc do) still cannot make us read more than the limit.
 pub fn read(path: &Path, max_bytes: u64) -> Result<Source, SourceError> {
+    use std::io::Read;
     let io = |source| SourceError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > max_bytes {
-        return Err(SourceError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: max_bytes,
-        });
+    let not_a_file = || SourceError::NotAFile {
+        path: path.to_path_buf(),
+    };
+    // Checked before opening too: opening a FIFO for reading blocks until a writer comes.
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return Err(not_a_file());
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    let too_large = |size| SourceError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: max_bytes,
+    };
+    if meta.len() > max_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
     decode(path, &bytes, max_bytes)
 }
 

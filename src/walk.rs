@@ -50,7 +50,7 @@ pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> Result<Vec<Entry>, Stri
             Err(e) => out.push(Err((
                 p.clone(),
                 FileError {
-                    kind: "io",
+                    kind: io_kind(&e),
                     message: format!("cannot read {}: {e}", p.display()),
                 },
             ))),
@@ -94,7 +94,21 @@ fn walk_dir(root: &Path, opts: &WalkOptions, include: &GlobSet, exclude: &GlobSe
     for item in walker {
         match item {
             Ok(entry) => {
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                let Some(t) = entry.file_type() else { continue };
+                if t.is_dir() {
+                    continue;
+                }
+                if !t.is_file() {
+                    // A FIFO, socket or device: opening one could block the run forever.
+                    let path = entry.into_path();
+                    let message = format!("{} is not a regular file", path.display());
+                    out.push(Err((
+                        path,
+                        FileError {
+                            kind: "not-a-file",
+                            message,
+                        },
+                    )));
                     continue;
                 }
                 let path = entry.into_path();
@@ -108,7 +122,7 @@ fn walk_dir(root: &Path, opts: &WalkOptions, include: &GlobSet, exclude: &GlobSe
                 out.push(Err((
                     path,
                     FileError {
-                        kind: "io",
+                        kind: error_kind(&e),
                         message: format!("cannot walk: {e}"),
                     },
                 )));
@@ -116,6 +130,29 @@ fn walk_dir(root: &Path, opts: &WalkOptions, include: &GlobSet, exclude: &GlobSe
         }
     }
     out
+}
+
+/// The stable kind of a walk error (see `FileError::kind`).
+fn error_kind(e: &ignore::Error) -> &'static str {
+    match e {
+        ignore::Error::Loop { .. } => "symlink-loop",
+        ignore::Error::Io(io) => io_kind(io),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_kind(err),
+        ignore::Error::Partial(errs) => errs.first().map_or("io", error_kind),
+        _ => "io",
+    }
+}
+
+/// The stable kind of an I/O error: a file deleted or made unreadable mid-run gets its
+/// own, everything else is `io`.
+fn io_kind(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not-found",
+        std::io::ErrorKind::PermissionDenied => "permission-denied",
+        _ => "io",
+    }
 }
 
 fn error_path(e: &ignore::Error) -> Option<PathBuf> {

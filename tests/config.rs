@@ -253,6 +253,7 @@ fn pack_parameter_error_snapshot() {
     let err = reportlint::rules::load_with(
         &reportlint::rules::builtin_sources(),
         &cfg.param_overrides(),
+        &reportlint::limits::Limits::default(),
     )
     .expect_err("a boolean is not a date");
     insta::assert_snapshot!(rendered(&err));

@@ -13,9 +13,7 @@ use reportlint::rules::{builtin_sources, load};
 
 fn check(prefix: &str) -> FileReport {
     let rules = load(&builtin_sources()).expect("built-in rules load");
-    let opts = CheckOptions {
-        max_file_size: 64 << 20,
-    };
+    let opts = CheckOptions::default();
     // A stable, relative path so snapshots do not depend on the checkout.
     let mut r = check_file(&seed(prefix), &rules, &opts);
     r.path = PathBuf::from(r.path.file_name().expect("file name"));

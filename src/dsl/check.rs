@@ -41,6 +41,11 @@ impl<'g> Checker<'g> {
         }
     }
 
+    /// Refuse regexes larger than `bytes` (pattern or compiled) from now on.
+    pub fn set_regex_size_limit(&mut self, bytes: usize) {
+        self.regex_size_limit = bytes;
+    }
+
     /// Bind a local name for the expressions checked next (e.g. a quantifier's variable
     /// for message templates).
     pub fn bind(&mut self, name: &str, t: Type) {
@@ -568,6 +573,20 @@ impl<'g> Checker<'g> {
     }
 
     fn compile_regex(&mut self, r: &mut RegexLit) {
+        // A huge pattern is refused before parsing it: parsing alone takes seconds.
+        if r.pattern.len() > self.regex_size_limit {
+            let msg = format!(
+                "regex too large: the pattern is {} bytes, over the limit of {} bytes",
+                r.pattern.len(),
+                self.regex_size_limit
+            );
+            self.error(
+                r.pattern_span,
+                msg,
+                Some("split it, or raise --max-regex-size".into()),
+            );
+            return;
+        }
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&r.pattern) {
             let at = e.span();
             let start = r.pattern_span.start + at.start.offset;
@@ -592,7 +611,9 @@ impl<'g> Checker<'g> {
             Err(e) => {
                 let msg = match e {
                     regex::Error::CompiledTooBig(limit) => {
-                        format!("regex too large: its compiled form exceeds {limit} bytes")
+                        format!(
+                            "regex too large: its compiled form exceeds the limit of {limit} bytes"
+                        )
                     }
                     other => format!("invalid regex: {other}"),
                 };

@@ -6,5 +6,5 @@ pub mod parser;
 pub mod types;
 
 pub use check::{base_globals, CheckError, Checker};
-pub use parser::{parse_expr, SyntaxError};
+pub use parser::{nesting_bound, parse_expr, parse_expr_limited, SyntaxError};
 pub use types::Type;

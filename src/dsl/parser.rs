@@ -45,18 +45,30 @@ fn pratt() -> &'static PrattParser<Rule> {
     })
 }
 
-/// Maximum nesting of an expression; deeper input is refused rather than risking the stack.
-pub const MAX_DEPTH: usize = 200;
+/// Most grammar rule calls one parse may make (pest's process-wide budget): a backstop
+/// against backtracking blow-ups the grammar order does not already prevent. The
+/// built-in pack's largest expression needs a few thousand; a 1 MiB regex about 2 million.
+const PEST_CALL_LIMIT: usize = 10_000_000;
 
-/// Parse one expression.
+/// Parse one expression, refusing nesting deeper than the default limit
+/// ([`crate::limits::DEFAULT_MAX_EXPR_DEPTH`]).
 pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
-    // pest recurses per nesting level: refuse absurd nesting before it can blow the stack.
-    if let Some(span) = too_deep(text) {
+    parse_expr_limited(text, crate::limits::DEFAULT_MAX_EXPR_DEPTH)
+}
+
+/// Parse one expression, refusing nesting deeper than `max_depth`.
+pub fn parse_expr_limited(text: &str, max_depth: usize) -> Result<Expr, SyntaxError> {
+    // pest, the AST builder, the checker, the evaluator and even `Drop` all recurse
+    // once per nesting level: refuse absurd nesting before any of them can blow the
+    // stack. The scan runs on the text, so it costs nothing for ordinary rules.
+    if let Some(span) = too_deep(text, max_depth) {
         return Err(SyntaxError {
-            message: format!("expression nested more than {MAX_DEPTH} levels deep"),
+            message: format!("expression nested more than {max_depth} levels deep"),
             span,
         });
     }
+    static CALL_LIMIT: std::sync::Once = std::sync::Once::new();
+    CALL_LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(PEST_CALL_LIMIT)));
     let mut pairs = RuleParser::parse(Rule::program, text)
         .map_err(|e| missing_token(text, &e).unwrap_or_else(|| syntax_error(e)))?;
     let program = pairs.next().ok_or_else(|| SyntaxError {
@@ -77,6 +89,10 @@ pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
 /// and a string or regex left open shows up as "expected an expression". Name the
 /// token when one small repair makes the expression parse.
 fn missing_token(text: &str, e: &pest::error::Error<Rule>) -> Option<SyntaxError> {
+    // Out of parser budget: a repair would only spend the budget again, several times.
+    if e.variant.message().contains("limit reached") {
+        return None;
+    }
     let parses = |t: &str| RuleParser::parse(Rule::program, t).is_ok();
     let end = text.trim_end().len();
     let at = |message: String, p: usize| SyntaxError {
@@ -118,17 +134,155 @@ fn missing_token(text: &str, e: &pest::error::Error<Rule>) -> Option<SyntaxError
         .map(|t| at(format!("expected `{t}`"), before.trim_end().len()))
 }
 
-fn too_deep(text: &str) -> Option<Span> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
+/// The nesting bound of `text` as [`parse_expr_limited`] measures it: the smallest
+/// `max_depth` it passes.
+pub fn nesting_bound(text: &str) -> usize {
+    // Each level takes at least one byte, so `text.len()` always passes.
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if too_deep(text, mid).is_none() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// Where `text` first nests deeper than `max` levels, by a conservative lexical bound.
+///
+/// Within each bracket level, every operator, postfix `.`/`[` and nesting keyword
+/// (`let`, `if`, quantifiers, `not`, `and`, `or`, `within`) may add one level to the
+/// AST (left-deep operator chains do); a bracket adds one and starts a new level; a
+/// `,` starts a new sibling. The bound is never below the real depth, and for real
+/// rules (a few operators per level) it stays far under the limit.
+fn too_deep(text: &str, max: usize) -> Option<Span> {
+    const NESTING_WORDS: [&str; 9] = [
+        "let", "if", "all", "any", "none", "not", "and", "or", "within",
+    ];
+    // Per open bracket level: how many levels it may add so far.
+    let mut levels: Vec<usize> = vec![0];
+    let mut depth = 0usize; // the sum over `levels`, plus one per bracket
+    let mut operand = false; // last token was an operand: `/` divides, `[` indexes
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let add = |depth: &mut usize, levels: &mut Vec<usize>, at: usize| {
+        if let Some(l) = levels.last_mut() {
+            *l += 1;
+        }
+        *depth += 1;
+        (*depth > max).then(|| Span::new(at, at + 1))
+    };
+    while let Some(&b) = bytes.get(i) {
+        let start = i;
+        i += 1;
         match b {
-            b'(' | b'[' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(Span::new(i, i + 1));
+            b'#' => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
                 }
             }
-            b')' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                while let Some(&c) = bytes.get(i) {
+                    i += 1 + usize::from(c == b'\\');
+                    if c == b'"' || c == b'\n' {
+                        break;
+                    }
+                }
+                operand = true;
+            }
+            b'/' if !operand => {
+                // A regex literal: its brackets are not expression nesting.
+                while let Some(&c) = bytes.get(i) {
+                    i += 1 + usize::from(c == b'\\');
+                    if c == b'/' || c == b'\n' {
+                        break;
+                    }
+                }
+                operand = true;
+            }
+            b'(' | b'[' => {
+                if b == b'[' && operand {
+                    if let Some(s) = add(&mut depth, &mut levels, start) {
+                        return Some(s);
+                    }
+                }
+                levels.push(0);
+                depth += 1;
+                if depth > max {
+                    return Some(Span::new(start, i));
+                }
+                operand = false;
+            }
+            b')' | b']' => {
+                if levels.len() > 1 {
+                    depth = depth.saturating_sub(levels.pop().unwrap_or(0) + 1);
+                }
+                operand = true;
+            }
+            b',' => {
+                if let Some(l) = levels.last_mut() {
+                    depth = depth.saturating_sub(*l);
+                    *l = 0;
+                }
+                operand = false;
+            }
+            b'.' if operand && !bytes.get(i).is_some_and(u8::is_ascii_digit) => {
+                if let Some(s) = add(&mut depth, &mut levels, start) {
+                    return Some(s);
+                }
+                operand = false;
+            }
+            b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'=' | b'!' | b'~' => {
+                // `==`, `<=`, `=>`, `~=`, `!=` are one operator; a lone `=` (in `let`)
+                // adds nothing, its `let` was counted.
+                let two = matches!(bytes.get(i), Some(b'=') | Some(b'>')) && b != b'-';
+                if two {
+                    i += 1;
+                }
+                if b != b'=' || two {
+                    if let Some(s) = add(&mut depth, &mut levels, start) {
+                        return Some(s);
+                    }
+                }
+                operand = false;
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                while bytes
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
+                    i += 1;
+                }
+                let word = text.get(start..i).unwrap_or("");
+                if NESTING_WORDS.contains(&word) {
+                    if let Some(s) = add(&mut depth, &mut levels, start) {
+                        return Some(s);
+                    }
+                    operand = false;
+                } else {
+                    operand = !matches!(word, "in" | "where" | "for" | "then" | "else");
+                }
+            }
+            b if b.is_ascii_digit() => {
+                while bytes
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == b'.' || *c == b'%')
+                {
+                    i += 1;
+                }
+                operand = true;
+            }
+            b if b.is_ascii_whitespace() => {}
+            b':' | b';' => operand = false,
+            _ if text.get(start..).is_some_and(|r| r.starts_with('≈')) => {
+                i = start + '≈'.len_utf8();
+                if let Some(s) = add(&mut depth, &mut levels, start) {
+                    return Some(s);
+                }
+                operand = false;
+            }
             _ => {}
         }
     }
@@ -140,7 +294,7 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
         pest::error::InputLocation::Pos(p) => Span::new(p, p),
         pest::error::InputLocation::Span((a, b)) => Span::new(a, b),
     };
-    let message = match &e.variant {
+    let mut message = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
             // Several grammar rules share a description (`.member`, `-`): say each once.
             let mut seen: Vec<&str> = Vec::new();
@@ -166,6 +320,10 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
             .message()
             .into_owned(),
     };
+    if message.ends_with("limit reached") {
+        // pest's own words ("call limit reached") mean nothing to a rule author.
+        message = format!("expression too complex to parse ({message})");
+    }
     SyntaxError { message, span }
 }
 
@@ -261,28 +419,30 @@ fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
         .map_infix(|lhs, op, rhs| {
             let (lhs, rhs) = (lhs?, rhs?);
             let span = lhs.span.cover(rhs.span);
-            let bin = |b| ExprKind::Binary(b, Box::new(lhs.clone()), Box::new(rhs.clone()));
-            let cmp = |c| ExprKind::Compare {
+            // Operands are moved, never cloned: cloning the left operand at every
+            // step made a long `a + b + c + …` chain quadratic.
+            let bin = |b, lhs, rhs| ExprKind::Binary(b, Box::new(lhs), Box::new(rhs));
+            let cmp = |c, lhs, rhs| ExprKind::Compare {
                 op: c,
-                lhs: Box::new(lhs.clone()),
-                rhs: Box::new(rhs.clone()),
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
                 within: None,
             };
             let kind = match op.as_rule() {
-                Rule::implies => bin(BinOp::Implies),
-                Rule::or => bin(BinOp::Or),
-                Rule::and => bin(BinOp::And),
-                Rule::add => bin(BinOp::Add),
-                Rule::sub => bin(BinOp::Sub),
-                Rule::mul => bin(BinOp::Mul),
-                Rule::div => bin(BinOp::Div),
-                Rule::eq => cmp(CmpOp::Eq),
-                Rule::ne => cmp(CmpOp::Ne),
-                Rule::lt => cmp(CmpOp::Lt),
-                Rule::le => cmp(CmpOp::Le),
-                Rule::gt => cmp(CmpOp::Gt),
-                Rule::ge => cmp(CmpOp::Ge),
-                Rule::approx => cmp(CmpOp::Approx),
+                Rule::implies => bin(BinOp::Implies, lhs, rhs),
+                Rule::or => bin(BinOp::Or, lhs, rhs),
+                Rule::and => bin(BinOp::And, lhs, rhs),
+                Rule::add => bin(BinOp::Add, lhs, rhs),
+                Rule::sub => bin(BinOp::Sub, lhs, rhs),
+                Rule::mul => bin(BinOp::Mul, lhs, rhs),
+                Rule::div => bin(BinOp::Div, lhs, rhs),
+                Rule::eq => cmp(CmpOp::Eq, lhs, rhs),
+                Rule::ne => cmp(CmpOp::Ne, lhs, rhs),
+                Rule::lt => cmp(CmpOp::Lt, lhs, rhs),
+                Rule::le => cmp(CmpOp::Le, lhs, rhs),
+                Rule::gt => cmp(CmpOp::Gt, lhs, rhs),
+                Rule::ge => cmp(CmpOp::Ge, lhs, rhs),
+                Rule::approx => cmp(CmpOp::Approx, lhs, rhs),
                 Rule::within => match lhs.kind {
                     ExprKind::Compare {
                         op: c,
@@ -702,6 +862,59 @@ mod tests {
         assert!(e.message.contains("within"));
         let deep = "(".repeat(10_000) + "1" + &")".repeat(10_000);
         assert!(parse_expr(&deep).unwrap_err().message.contains("nested"));
+    }
+
+    /// Nesting without brackets recurses just as deep: each form is refused with the
+    /// limit in the message, and shallow forms of the same shape still parse.
+    #[test]
+    fn depth_limit_covers_every_nesting_form() {
+        let deep = [
+            "not ".repeat(10_000) + "true",
+            "-".repeat(10_000) + "1",
+            "1".to_string() + &" + 1".repeat(10_000),
+            "let a = 1; ".repeat(10_000) + "a",
+            "if true then ".repeat(10_000) + "1",
+            "all x in [1]: ".repeat(10_000) + "true",
+            "a".to_string() + &".b".repeat(10_000),
+            "a".to_string() + &"[0]".repeat(10_000),
+        ];
+        for text in &deep {
+            let e = parse_expr_limited(text, 100).unwrap_err();
+            assert_eq!(e.message, "expression nested more than 100 levels deep");
+            let shallow: String = text.chars().take(60).collect();
+            assert!(
+                parse_expr_limited(&shallow, 100)
+                    .map_or_else(|e| !e.message.contains("nested"), |_| true),
+                "{shallow}"
+            );
+        }
+        // Nested calls and comprehensions parse in linear time (calls were exponential).
+        let calls = "f(".repeat(60) + "1" + &")".repeat(60);
+        let start = std::time::Instant::now();
+        assert!(parse_expr_limited(&calls, 128).is_ok());
+        let comps = "sum(".repeat(6) + "x" + &" for x in xs)".repeat(6);
+        let r = parse_expr_limited(&comps, 128);
+        assert!(r.is_ok(), "{r:?}");
+        // Nested comprehensions still backtrack (twice per level): pest's call budget
+        // turns 20 of them into an error instead of a hang.
+        let comps = "sum(".repeat(20) + "x" + &" for x in xs)".repeat(20);
+        let e = parse_expr_limited(&comps, 128).unwrap_err();
+        assert_eq!(
+            e.message,
+            "expression too complex to parse (call limit reached)"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        // Brackets inside regexes and strings are not nesting.
+        let re = format!("matches(/{}x{}/)", "(".repeat(300), ")".repeat(300));
+        assert!(parse_expr_limited(&re, 100).is_ok());
+        let s = format!("\"{}\" == x", "(".repeat(300));
+        assert!(parse_expr_limited(&s, 100).is_ok());
+        assert_eq!(nesting_bound("1"), 0);
+        assert_eq!(nesting_bound("(1 + 2)"), 2);
+        assert_eq!(nesting_bound(&("(".repeat(50) + "1" + &")".repeat(50))), 50);
+        // Siblings in a list do not add up.
+        let list = format!("[{}]", vec!["1 + 1 + 1"; 1000].join(", "));
+        assert!(parse_expr_limited(&list, 10).is_ok());
     }
 
     #[test]

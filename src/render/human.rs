@@ -224,6 +224,14 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
         let _ = handler.render_report(&mut out, &d);
         out.push('\n');
     }
+    if let Some(t) = report.truncated {
+        let _ = writeln!(
+            out,
+            "{path}: {} more finding(s) not shown: over the limit of {} per file (--max-findings)\n",
+            t.total.saturating_sub(t.limit),
+            t.limit
+        );
+    }
     out
 }
 

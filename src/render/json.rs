@@ -148,6 +148,7 @@ mod tests {
             source: None,
             encoding: None,
             waived: Vec::new(),
+            truncated: None,
         }
     }
 
