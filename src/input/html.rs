@@ -70,6 +70,10 @@ struct TableState {
 struct Out {
     text: String,
     map: OriginMap,
+    /// Offsets in `text` where an `<h1>`…`<h6>` outside a table starts, and whether the
+    /// last one is still open.
+    heading_starts: Vec<usize>,
+    heading_open: bool,
 }
 
 impl Out {
@@ -169,6 +173,8 @@ pub fn extract(html: &str) -> Extracted {
     let mut out = Out {
         text: String::with_capacity(html.len() / 2),
         map: OriginMap::new(html.len()),
+        heading_starts: Vec::new(),
+        heading_open: false,
     };
     // The outermost skipped element and how deep its own name nests inside it.
     let mut skip: Option<(String, usize)> = None;
@@ -239,10 +245,26 @@ pub fn extract(html: &str) -> Extracted {
     while let Some(mut t) = tables.pop() {
         end_row(&mut out, &mut t, html.len());
     }
+    let heading_lines = line_indices(&out.text, &out.heading_starts);
     Extracted {
         text: out.text,
         map: out.map,
+        heading_lines,
     }
+}
+
+/// The 0-based line of each offset (offsets in increasing order).
+fn line_indices(text: &str, offsets: &[usize]) -> Vec<usize> {
+    let mut lines = Vec::with_capacity(offsets.len());
+    let (mut line, mut from) = (0usize, 0usize);
+    for &at in offsets {
+        line += text
+            .get(from..at)
+            .map_or(0, |s| s.bytes().filter(|&b| b == b'\n').count());
+        from = at;
+        lines.push(line);
+    }
+    lines
 }
 
 fn handle_tag(out: &mut Out, tables: &mut Vec<TableState>, tag: &Tag<'_>, at: usize) {
@@ -298,6 +320,19 @@ fn handle_tag(out: &mut Out, tables: &mut Vec<TableState>, tag: &Tag<'_>, at: us
         ("td" | "th", true) => {
             if let Some(t) = tables.last_mut() {
                 end_cell(out, t, at);
+            }
+        }
+        ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", closing) if !in_cell && tables.is_empty() => {
+            out.newline(at);
+            if !closing {
+                out.heading_starts.push(out.text.len());
+                out.heading_open = true;
+            } else if out.heading_open {
+                out.heading_open = false;
+                // An empty heading marks nothing (the next block would start here).
+                if out.heading_starts.last() == Some(&out.text.len()) {
+                    out.heading_starts.pop();
+                }
             }
         }
         _ if BLOCKS.contains(&name) => {

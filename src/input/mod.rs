@@ -44,6 +44,9 @@ pub struct Extracted {
     pub text: String,
     /// Extracted offsets → source offsets.
     pub map: OriginMap,
+    /// Lines (0-based) of the extracted text that the markup marks as headings
+    /// (`<h1>`…`<h6>` outside tables).
+    pub heading_lines: Vec<usize>,
 }
 
 /// A map from offsets in extracted text to offsets in its source.
@@ -120,7 +123,7 @@ pub struct Input {
     /// For HTML, the extracted text and its map into `source`.
     pub extracted: Option<Extracted>,
     /// Lines (0-based, of the text the document model reads) that the format marks as
-    /// headings by style (DOCX heading styles), whatever their shape.
+    /// headings (DOCX heading styles, HTML `<h1>`…`<h6>`), whatever their shape.
     pub heading_lines: Vec<usize>,
 }
 
@@ -137,13 +140,17 @@ impl Input {
     /// it is read as plain text here).
     pub fn from_text(path: PathBuf, text: String, encoding: &'static str, format: Format) -> Input {
         let extracted = (format == Format::Html).then(|| html::extract(&text));
+        let heading_lines = extracted
+            .as_ref()
+            .map(|x| x.heading_lines.clone())
+            .unwrap_or_default();
         Input {
             path,
             source: text,
             encoding,
             format,
             extracted,
-            heading_lines: Vec::new(),
+            heading_lines,
         }
     }
 }

@@ -1,12 +1,13 @@
-//! A Word document's heading styles make headings of paragraphs whatever their shape:
-//! the same text as plain text has no such heading (it is too long for a bare one).
+//! A Word document's heading styles and HTML's `<h1>`…`<h6>` make headings of
+//! paragraphs whatever their shape: the same text as plain text has no such heading
+//! (it is too long for a bare one).
 
 use std::path::Path;
 use std::process::Command;
 
 fn section_titles(file: &str) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/docx")
+        .join("tests/fixtures/headings")
         .join(file);
     let out = Command::new(env!("CARGO_BIN_EXE_reportlint"))
         .args(["inspect", "--format", "json"])
@@ -33,6 +34,8 @@ const STYLED: &str = "工作中存在的主要问题和今后努力的方向以�
 fn a_heading_style_makes_a_section() {
     let docx = section_titles("styled-headings.docx");
     assert_eq!(docx, ["主动公开政府信息情况", STYLED]);
+    let html = section_titles("styled-headings.html");
+    assert_eq!(html, ["主动公开政府信息情况", STYLED]);
     let txt = section_titles("styled-headings.txt");
     assert_eq!(
         txt,
@@ -46,7 +49,7 @@ fn rules_see_the_styled_section() {
     // problems-substance judges the 问题 section: a finding only where it is a section.
     let run = |file: &str| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/docx")
+            .join("tests/fixtures/headings")
             .join(file);
         let out = Command::new(env!("CARGO_BIN_EXE_reportlint"))
             .args([
@@ -63,5 +66,6 @@ fn rules_see_the_styled_section() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert!(run("styled-headings.docx").contains("ogi/problems-substance"));
+    assert!(run("styled-headings.html").contains("ogi/problems-substance"));
     assert!(!run("styled-headings.txt").contains("ogi/problems-substance"));
 }
