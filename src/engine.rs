@@ -151,15 +151,3 @@ pub fn check_entries(
 pub fn check_paths(paths: &[PathBuf], rules: &RuleSet, opts: &CheckOptions) -> Vec<FileReport> {
     check_entries(collect_files(paths), rules, opts, &|| {})
 }
-
-/// Check one entry of [`collect_files`] (a file, or a path that could not be read).
-pub fn check_entry(
-    entry: &Result<PathBuf, (PathBuf, FileError)>,
-    rules: &RuleSet,
-    opts: &CheckOptions,
-) -> FileReport {
-    match entry {
-        Ok(p) => check_file(p, rules, opts),
-        Err((p, e)) => FileReport::failed(p.clone(), e.clone()),
-    }
-}
