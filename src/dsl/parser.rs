@@ -48,7 +48,7 @@ fn pratt() -> &'static PrattParser<Rule> {
 /// Most grammar rule calls one parse may make (pest's process-wide budget): a backstop
 /// against backtracking blow-ups the grammar order does not already prevent. The
 /// built-in pack's largest expression needs a few thousand; a 1 MiB regex about 2 million.
-const PEST_CALL_LIMIT: usize = 10_000_000;
+const PEST_CALL_LIMIT: usize = 4_000_000;
 
 /// Parse one expression, refusing nesting deeper than the default limit
 /// ([`crate::limits::DEFAULT_MAX_EXPR_DEPTH`]).
@@ -89,8 +89,10 @@ pub fn parse_expr_limited(text: &str, max_depth: usize) -> Result<Expr, SyntaxEr
 /// and a string or regex left open shows up as "expected an expression". Name the
 /// token when one small repair makes the expression parse.
 fn missing_token(text: &str, e: &pest::error::Error<Rule>) -> Option<SyntaxError> {
-    // Out of parser budget: a repair would only spend the budget again, several times.
-    if e.variant.message().contains("limit reached") {
+    // Out of parser budget, or nested deep enough that each failing parse backtracks
+    // through every level (fuzzing found `r(r(r(…` taking seconds per try): a repair
+    // would spend that again, several times. Real rules nest far less.
+    if e.variant.message().contains("limit reached") || paren_depth(text) > MAX_REPAIR_NESTING {
         return None;
     }
     let parses = |t: &str| RuleParser::parse(Rule::program, t).is_ok();
@@ -132,6 +134,27 @@ fn missing_token(text: &str, e: &pest::error::Error<Rule>) -> Option<SyntaxError
         .into_iter()
         .find(|t| parses(&format!("{before}{t} {after}")))
         .map(|t| at(format!("expected `{t}`"), before.trim_end().len()))
+}
+
+/// Deepest bracket nesting (by [`paren_depth`]) for which a syntax error is repaired
+/// to name the missing token; the built-in pack's brackets nest at most 5 deep (regex groups included).
+const MAX_REPAIR_NESTING: usize = 10;
+
+/// How deep `(` and `[` nest in `text`, brackets inside regexes and strings included
+/// (an over-estimate only costs a plainer error message).
+fn paren_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// The nesting bound of `text` as [`parse_expr_limited`] measures it: the smallest
