@@ -14,36 +14,8 @@ use reportlint::ruletest::run_tests;
 
 const DOC: &str = include_str!("../docs/dsl.md");
 
-/// A fenced code block: its info string, its text and the line it starts on.
-struct Block {
-    info: String,
-    text: String,
-    line: usize,
-}
-
-fn blocks(md: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut open: Option<Block> = None;
-    for (i, line) in md.lines().enumerate() {
-        match (&mut open, line.strip_prefix("```")) {
-            (None, Some(info)) => {
-                open = Some(Block {
-                    info: info.trim().to_string(),
-                    text: String::new(),
-                    line: i + 1,
-                })
-            }
-            (Some(_), Some("")) => out.extend(open.take()),
-            (Some(b), _) => {
-                b.text.push_str(line);
-                b.text.push('\n');
-            }
-            (None, None) => {}
-        }
-    }
-    assert!(open.is_none(), "unclosed code block");
-    out
-}
+mod markdown_common;
+use markdown_common::{blocks, Block};
 
 /// The expressions of a ```dsl block: one per unindented line, indented lines continue
 /// it; blank lines and lines starting with `#` are skipped.

@@ -15,35 +15,8 @@ use std::process::Command;
 
 const TUTORIAL: &str = include_str!("../docs/tutorial.md");
 
-struct Block {
-    info: String,
-    text: String,
-    line: usize,
-}
-
-fn blocks(md: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut open: Option<Block> = None;
-    for (i, line) in md.lines().enumerate() {
-        match (&mut open, line.strip_prefix("```")) {
-            (None, Some(info)) => {
-                open = Some(Block {
-                    info: info.trim().to_string(),
-                    text: String::new(),
-                    line: i + 1,
-                })
-            }
-            (Some(_), Some("")) => out.extend(open.take()),
-            (Some(b), _) => {
-                b.text.push_str(line);
-                b.text.push('\n');
-            }
-            (None, None) => {}
-        }
-    }
-    assert!(open.is_none(), "unclosed code block");
-    out
-}
+mod markdown_common;
+use markdown_common::blocks;
 
 /// The value of `key=…` in an info string.
 fn attr<'a>(info: &'a str, key: &str) -> Option<&'a str> {
