@@ -146,6 +146,10 @@ struct CheckArgs {
     /// is machine-readable or goes to a file).
     #[arg(long)]
     statistics: bool,
+    /// After the output, print on stderr how long each rule's evaluation took in all,
+    /// slowest first (for rule authors: which rules a pack spends its time in).
+    #[arg(long)]
+    timings: bool,
     /// Language of the HTML report's own labels (`--format html`).
     #[arg(long, value_enum, default_value_t = render::html::Lang::Zh)]
     lang: render::html::Lang,
@@ -414,14 +418,30 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     }
     let setup = batch_setup(&args.run, args.baseline.clone())?;
     let set = &setup.rules;
+    if args.timings {
+        crate::timings::enable(set.rules.len());
+    }
+    let code = check_with(&args, &setup)?;
+    if args.timings {
+        let ids: Vec<String> = set.rules.iter().map(|r| r.id.clone()).collect();
+        eprint!(
+            "{}",
+            crate::timings::render(&ids, &crate::timings::collected())
+        );
+    }
+    Ok(code)
+}
+
+fn check_with(args: &CheckArgs, setup: &batch::Setup) -> Result<u8, miette::Report> {
+    let set = &setup.rules;
     let progress = !args.quiet && batch::progress_wanted();
     if args.output.is_none()
         && !args.statistics
         && matches!(args.format, Format::Human | Format::Concise | Format::Json)
     {
-        return check_streaming(&args, &setup, progress);
+        return check_streaming(args, setup, progress);
     }
-    let mut run = batch::run(&setup, &args.run.paths, progress, None)?;
+    let mut run = batch::run(setup, &args.run.paths, progress, None)?;
     if !args.show_waived {
         // Counted in the summary already; listed only on request.
         for r in &mut run.reports {
@@ -469,7 +489,7 @@ fn check(args: CheckArgs) -> Result<u8, miette::Report> {
     if let (Some(s), false) = (&stats, stats_to_stdout) {
         eprint!("{s}");
     }
-    run_epilogue(&args, &run);
+    run_epilogue(args, &run);
     let threshold = setup.effective.fail_on;
     let failing = reports.iter().any(|r| is_failing(r, threshold));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })

@@ -13,6 +13,7 @@ use crate::input::{self, Input, InputError};
 use crate::limits::Limits;
 use crate::rules::RuleSet;
 use crate::source::SourceError;
+use crate::timings;
 
 /// Options for a check run.
 #[derive(Debug, Clone, Default)]
@@ -67,10 +68,10 @@ fn check_folded(
 ) -> FileReport {
     let doc = Document::parse_with_headings(folded, heading_lines);
     let ctx = Ctx::new(&doc, folded, text);
-    let outcomes = rules
-        .rules
-        .iter()
-        .map(|r| (r, ctx.evaluate(r, &rules.packs[r.pack], r.pack)));
+    let outcomes = rules.rules.iter().enumerate().map(|(i, r)| {
+        let outcome = timings::time(i, || ctx.evaluate(r, &rules.packs[r.pack], r.pack));
+        (r, outcome)
+    });
     let outcomes: Vec<_> = outcomes.collect();
     let mut report = FileReport::from_outcomes(path, Arc::from(text), encoding, outcomes);
     report.truncate_findings(limits.max_findings);

@@ -22,5 +22,6 @@ pub mod rules;
 pub mod ruletest;
 pub mod source;
 pub mod span;
+pub mod timings;
 pub mod waivers;
 pub mod walk;

@@ -587,27 +587,18 @@ impl<'g> Checker<'g> {
             );
             return;
         }
-        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&r.pattern) {
-            let at = e.span();
-            let start = r.pattern_span.start + at.start.offset;
-            let end = (r.pattern_span.start + at.end.offset).max(start);
-            self.error(Span::new(start, end), format!("invalid regex: {}", e.kind()), Some("the regex syntax is Rust's `regex` crate: https://docs.rs/regex/latest/regex/#syntax".into()));
-            return;
-        }
-        let mut b = regex::RegexBuilder::new(&r.pattern);
-        b.size_limit(self.regex_size_limit)
-            .dfa_size_limit(self.regex_size_limit);
-        for f in r.flags.chars() {
-            match f {
-                'i' => b.case_insensitive(true),
-                's' => b.dot_matches_new_line(true),
-                'x' => b.ignore_whitespace(true),
-                'm' => b.multi_line(true),
-                _ => &mut b,
-            };
-        }
-        match b.build() {
-            Ok(re) => r.compiled = Some(Arc::new(re)),
+        let ast = match regex_syntax::ast::parse::Parser::new().parse(&r.pattern) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let at = e.span();
+                let start = r.pattern_span.start + at.start.offset;
+                let end = (r.pattern_span.start + at.end.offset).max(start);
+                self.error(Span::new(start, end), format!("invalid regex: {}", e.kind()), Some("the regex syntax is Rust's `regex` crate: https://docs.rs/regex/latest/regex/#syntax".into()));
+                return;
+            }
+        };
+        match super::pattern::compile(&r.pattern, &ast, &r.flags, self.regex_size_limit) {
+            Ok(re) => r.compiled = Some(re),
             Err(e) => {
                 let msg = match e {
                     regex::Error::CompiledTooBig(limit) => {

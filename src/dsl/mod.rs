@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod check;
 pub mod parser;
+pub mod pattern;
 pub mod types;
 
 pub use check::{base_globals, CheckError, Checker};
