@@ -205,10 +205,11 @@ pub fn run_each(
             Err(_) => true,
         });
     }
+    let total = entries.len();
     let opts = CheckOptions {
         limits: setup.effective.limits(),
+        split_rules: total < rayon::current_num_threads(),
     };
-    let total = entries.len();
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
     let mut summary = Summary::default();

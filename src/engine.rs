@@ -11,7 +11,7 @@ use crate::findings::{FileError, FileReport};
 use crate::fold::Folded;
 use crate::input::{self, Input, InputError};
 use crate::limits::Limits;
-use crate::rules::RuleSet;
+use crate::rules::{Rule, RuleSet};
 use crate::source::SourceError;
 use crate::timings;
 
@@ -20,6 +20,10 @@ use crate::timings;
 pub struct CheckOptions {
     /// What the run accepts (file size, findings per file, …).
     pub limits: Limits,
+    /// Spread each file's rules over the worker threads. For runs with fewer files
+    /// than threads (a pre-commit hook checks one): otherwise one file per thread
+    /// already keeps every core busy.
+    pub split_rules: bool,
 }
 
 /// Check already-decoded text (used for files and for rule tests).
@@ -40,11 +44,12 @@ pub fn check_text_limited(
     rules: &RuleSet,
     limits: &Limits,
 ) -> FileReport {
-    check_folded(path, text, &Folded::new(text), encoding, &[], rules, limits)
+    let folded = Folded::new(text);
+    check_folded(path, text, &folded, encoding, &[], rules, limits, false)
 }
 
 /// Check a report read in any format: spans point into `input.source`.
-pub fn check_input(input: &Input, rules: &RuleSet, limits: &Limits) -> FileReport {
+pub fn check_input(input: &Input, rules: &RuleSet, opts: &CheckOptions) -> FileReport {
     let folded = input.fold();
     check_folded(
         input.path.clone(),
@@ -53,10 +58,12 @@ pub fn check_input(input: &Input, rules: &RuleSet, limits: &Limits) -> FileRepor
         input.encoding,
         &input.heading_lines,
         rules,
-        limits,
+        &opts.limits,
+        opts.split_rules,
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_folded(
     path: PathBuf,
     text: &str,
@@ -65,14 +72,35 @@ fn check_folded(
     heading_lines: &[usize],
     rules: &RuleSet,
     limits: &Limits,
+    split_rules: bool,
 ) -> FileReport {
     let doc = Document::parse_with_headings(folded, heading_lines);
-    let ctx = Ctx::new(&doc, folded, text);
-    let outcomes = rules.rules.iter().enumerate().map(|(i, r)| {
-        let outcome = timings::time(i, || ctx.evaluate(r, &rules.packs[r.pack], r.pack));
-        (r, outcome)
-    });
-    let outcomes: Vec<_> = outcomes.collect();
+    let evaluate = |first: usize, part: &[Rule]| {
+        // Each part has its own context: its caches are not shared across threads.
+        let ctx = Ctx::new(&doc, folded, text);
+        part.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                timings::time(first + i, || ctx.evaluate(r, &rules.packs[r.pack], r.pack))
+            })
+            .collect::<Vec<_>>()
+    };
+    let threads = rayon::current_num_threads();
+    let outcomes = if split_rules && threads > 1 && rules.rules.len() > 1 {
+        // Twice as many parts as threads: rule costs differ widely, so work stealing
+        // needs more than one part per thread to balance them.
+        let size = rules.rules.len().div_ceil(2 * threads);
+        rules
+            .rules
+            .par_chunks(size)
+            .enumerate()
+            .map(|(k, part)| evaluate(k * size, part))
+            .collect::<Vec<_>>()
+            .concat()
+    } else {
+        evaluate(0, &rules.rules)
+    };
+    let outcomes: Vec<_> = rules.rules.iter().zip(outcomes).collect();
     let mut report = FileReport::from_outcomes(path, Arc::from(text), encoding, outcomes);
     report.truncate_findings(limits.max_findings);
     report
@@ -82,7 +110,7 @@ fn check_folded(
 /// input; a file that cannot be read gets an entry with its error.
 pub fn check_file(path: &Path, rules: &RuleSet, opts: &CheckOptions) -> FileReport {
     match input::read(path, opts.limits.max_file_size) {
-        Ok(input) => check_input(&input, rules, &opts.limits),
+        Ok(input) => check_input(&input, rules, opts),
         Err(InputError::Source(e)) => FileReport::failed(path.to_path_buf(), file_error(&e)),
         Err(e) => FileReport::failed(
             path.to_path_buf(),

@@ -7,6 +7,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -619,13 +621,21 @@ pub fn load_with(
     let mut seen_ids: HashMap<String, String> = HashMap::new();
     for (pack_name, files) in sources {
         let pack_index = set.packs.len();
+        // Rule files parse independently: in parallel, errors kept in file order.
+        let tomls: Vec<_> = files
+            .par_iter()
+            .map(|(name, text)| {
+                let file = Arc::new(RuleFile {
+                    name: name.clone(),
+                    text: text.clone(),
+                });
+                let parsed = toml::from_str::<FileToml>(text);
+                (file, parsed)
+            })
+            .collect();
         let mut parsed = Vec::new();
-        for (name, text) in files {
-            let file = Arc::new(RuleFile {
-                name: name.clone(),
-                text: text.clone(),
-            });
-            match toml::from_str::<FileToml>(text) {
+        for (file, t) in tomls {
+            match t {
                 Ok(t) => parsed.push((file, t)),
                 Err(e) => {
                     let span = e.span().map(Span::from).unwrap_or_default();
@@ -710,6 +720,8 @@ pub fn load_with(
             name: pack_name.clone(),
             lets,
         });
+        // Ids and severities first, in file order (duplicates are found in order)...
+        let mut pending = Vec::new();
         for (file, t) in parsed {
             for r in t.rule {
                 let id = format!("{pack_name}/{}", r.id.get_ref());
@@ -754,65 +766,26 @@ pub fn load_with(
                         Severity::Error
                     }),
                 };
-                let when = r.when.as_ref().and_then(|w| {
-                    let mut c = Checker::new(&globals);
-                    loader.compile(&file, &spanned_text(&file, w), &mut c, Some(&Type::Bool))
-                });
-                let check = {
-                    let mut c = Checker::new(&globals);
-                    loader.compile(
-                        &file,
-                        &spanned_text(&file, &r.check),
-                        &mut c,
-                        Some(&Type::Bool),
-                    )
-                };
-                let message = {
-                    let mut c = Checker::new(&globals);
-                    if let Some(chk) = &check {
-                        for (n, t) in template_bindings(&chk.expr, &globals) {
-                            c.bind(&n, t);
-                        }
-                    }
-                    loader.template(&file, &r.message, &mut c)
-                };
-                let tests = r
-                    .test
-                    .into_iter()
-                    .map(|t| {
-                        let span = Span::new(t.span().start, t.span().end);
-                        let t = t.into_inner();
-                        RuleTest {
-                            report: t.report,
-                            expect: t.expect,
-                            labels: t.labels,
-                            span,
-                        }
-                    })
-                    .collect();
-                if r.when.is_some() && when.is_none() {
-                    continue;
-                }
-                let (Some(check), Some(message)) = (check, message) else {
-                    continue;
-                };
-                set.rules.push(Rule {
-                    id,
-                    pack: pack_index,
-                    severity,
-                    title: r.title.unwrap_or_else(|| r.id.get_ref().clone()),
-                    message,
-                    message_text: r.message.into_inner(),
-                    help: r.help,
-                    reference: r.reference,
-                    regime: r.regime,
-                    when,
-                    check,
-                    waivable: r.waivable.unwrap_or(true),
-                    tests,
-                    file: file.clone(),
-                });
+                pending.push((file.clone(), r, id, severity));
             }
+        }
+        // ...then the expressions, in parallel: parsing them and compiling their regexes
+        // is most of loading. Each rule's errors are kept in rule order.
+        let limits = loader.limits;
+        let compiled: Vec<(Option<Rule>, Vec<RuleError>)> = pending
+            .into_par_iter()
+            .map(|(file, r, id, severity)| {
+                let mut local = Loader {
+                    errors: Vec::new(),
+                    limits,
+                };
+                let rule = compile_rule(&mut local, &globals, file, r, id, severity, pack_index);
+                (rule, local.errors)
+            })
+            .collect();
+        for (rule, errors) in compiled {
+            loader.errors.extend(errors);
+            set.rules.extend(rule);
         }
     }
     if loader.errors.is_empty() {
@@ -822,6 +795,77 @@ pub fn load_with(
             errors: loader.errors,
         })
     }
+}
+
+/// Compile one rule's `when`, `check` and message; None (with errors in `loader`) when
+/// any of them does not compile.
+fn compile_rule(
+    loader: &mut Loader,
+    globals: &HashMap<String, Type>,
+    file: Arc<RuleFile>,
+    r: RuleToml,
+    id: String,
+    severity: Severity,
+    pack_index: usize,
+) -> Option<Rule> {
+    let when = r.when.as_ref().and_then(|w| {
+        let mut c = Checker::new(globals);
+        loader.compile(&file, &spanned_text(&file, w), &mut c, Some(&Type::Bool))
+    });
+    let check = {
+        let mut c = Checker::new(globals);
+        loader.compile(
+            &file,
+            &spanned_text(&file, &r.check),
+            &mut c,
+            Some(&Type::Bool),
+        )
+    };
+    let message = {
+        let mut c = Checker::new(globals);
+        if let Some(chk) = &check {
+            for (n, t) in template_bindings(&chk.expr, globals) {
+                c.bind(&n, t);
+            }
+        }
+        loader.template(&file, &r.message, &mut c)
+    };
+    let tests = r
+        .test
+        .into_iter()
+        .map(|t| {
+            let span = Span::new(t.span().start, t.span().end);
+            let t = t.into_inner();
+            RuleTest {
+                report: t.report,
+                expect: t.expect,
+                labels: t.labels,
+                span,
+            }
+        })
+        .collect();
+    if r.when.is_some() && when.is_none() {
+        return None;
+    }
+    let (Some(check), Some(message)) = (check, message) else {
+        return None;
+    };
+    Some(Rule {
+        id,
+        pack: pack_index,
+        severity,
+        title: r.title.unwrap_or_else(|| r.id.get_ref().clone()),
+        message,
+        message_text: r.message.into_inner(),
+        help: r.help,
+        reference: r.reference,
+        regime: r.regime,
+        when,
+        check,
+        waivable: r.waivable.unwrap_or(true),
+        tests,
+        file,
+    })
 }
 
 /// The types of a pack's own `[let]`s (errors ignored: they are reported when the

@@ -47,7 +47,14 @@ fn batch_dir(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, limits: Limits) -> Vec<FileReport> {
-    check_paths(&[dir.to_path_buf()], builtin(), &CheckOptions { limits })
+    check_paths(
+        &[dir.to_path_buf()],
+        builtin(),
+        &CheckOptions {
+            limits,
+            split_rules: false,
+        },
+    )
 }
 
 fn entry<'a>(reports: &'a [FileReport], name: &str) -> &'a FileReport {

@@ -69,6 +69,26 @@ fn json_is_byte_identical_for_any_thread_count() {
     assert_eq!(one, json(dir.path(), &[], Some(("RAYON_NUM_THREADS", "2"))));
 }
 
+/// A run with fewer files than threads spreads each file's rules over the threads
+/// (a pre-commit hook checks one file): the output must not show it.
+#[test]
+fn one_file_gives_the_same_json_with_its_rules_spread_over_threads() {
+    for report in std::fs::read_dir(reports_dir()).expect("examples").flatten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(report.path(), dir.path().join(report.file_name())).expect("copy");
+        let one = json(dir.path(), &["--threads", "1"], None);
+        assert!(one.contains("\"rule\""), "{one}");
+        for n in ["2", "3", "8"] {
+            assert_eq!(
+                one,
+                json(dir.path(), &["--threads", n], None),
+                "{:?} with --threads {n}",
+                report.path()
+            );
+        }
+    }
+}
+
 /// Contents and modification time of every file under `dir`.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, SystemTime)> {
     let mut out = Vec::new();

@@ -6,7 +6,7 @@ pub mod capture;
 mod table;
 pub mod value;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -47,7 +47,13 @@ pub struct Ctx<'a> {
     pub folded: &'a Folded,
     /// The original text.
     pub source: &'a str,
-    memo: RefCell<HashMap<(usize, String), Value>>,
+    /// Pack `[let]` values: (pack, explained, name) → value.
+    memo: RefCell<Vec<(usize, bool, String, Value)>>,
+    /// Whether truth values carry their evidence and notes. Building labels is most of
+    /// the cost of a comparison, and most comparisons hold (or sit in a `where`
+    /// filter), so rules are evaluated without it and what fails is evaluated again
+    /// with it. Evaluation is deterministic, so both passes agree on every truth.
+    explain: Cell<bool>,
     /// `report.lines` and `report.text`, built once per report: every line-wise rule
     /// walks the same list, and building it copies each line.
     lines: RefCell<Option<Value>>,
@@ -55,6 +61,10 @@ pub struct Ctx<'a> {
     /// Per regex (by address; the rules outlive the context): whether it matches
     /// anywhere in the folded report. See [`Ctx::cannot_match`].
     anywhere: RefCell<HashMap<usize, bool>>,
+    /// `matches(scope, re)` over a piece of the report, by (regex address, folded
+    /// start, length): a failing rule's message and its explained re-evaluation ask
+    /// for the same matches again.
+    found: RefCell<HashMap<(usize, usize, usize), Value>>,
     /// The empty list, shared, so a search that finds nothing allocates nothing.
     empty: Arc<Vec<Value>>,
 }
@@ -72,10 +82,12 @@ impl<'a> Ctx<'a> {
             doc,
             folded,
             source,
-            memo: RefCell::new(HashMap::new()),
+            memo: RefCell::new(Vec::new()),
+            explain: Cell::new(false),
             lines: RefCell::new(None),
             whole_text: RefCell::new(None),
             anywhere: RefCell::new(HashMap::new()),
+            found: RefCell::new(HashMap::new()),
             empty: Arc::new(Vec::new()),
         }
     }
@@ -109,27 +121,39 @@ impl<'a> Ctx<'a> {
 
     /// Evaluate `rule` (whose pack is `pack`, index `pack_index`).
     pub fn evaluate<'r>(&self, rule: &'r Rule, pack: &'r Pack, pack_index: usize) -> Outcome {
-        let mut when_evidence = Vec::new();
+        self.explain.set(false);
+        let when_scope = |w: &'r crate::rules::CompiledExpr| Scope {
+            text: &w.text,
+            vars: Vec::new(),
+            pack: Some((pack_index, pack)),
+        };
         if let Some(w) = &rule.when {
-            let mut sc = Scope {
-                text: &w.text,
-                vars: Vec::new(),
-                pack: Some((pack_index, pack)),
-            };
-            match self.eval(&w.expr, &mut sc) {
-                Value::Bool(t) if t.holds => when_evidence = t.evidence,
+            match self.eval(&w.expr, &mut when_scope(w)) {
+                Value::Bool(t) if t.holds => {}
                 _ => return Outcome::NotApplicable,
             }
         }
+        // What made the rule apply, explained: only needed once something fails.
+        let when_cell: std::cell::OnceCell<Vec<Evidence>> = std::cell::OnceCell::new();
+        let when_evidence = || {
+            when_cell.get_or_init(|| match &rule.when {
+                Some(w) => match self.explained(|| self.eval(&w.expr, &mut when_scope(w))) {
+                    Value::Bool(t) => t.evidence,
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
+            })
+        };
         let mut sc = Scope {
             text: &rule.check.text,
             vars: Vec::new(),
             pack: Some((pack_index, pack)),
         };
         let mut e = &rule.check.expr;
-        // Top-level lets are visible to the message template.
+        // Top-level lets are visible to the message template. Evaluated explained: a
+        // failing body may use their evidence.
         while let ExprKind::Let { name, value, body } = &e.kind {
-            let v = self.eval(value, &mut sc);
+            let v = self.explained(|| self.eval(value, &mut sc));
             sc.vars.push((name.name.as_str(), v));
             e = body;
         }
@@ -160,7 +184,7 @@ impl<'a> Ctx<'a> {
                                 _ => t.holds,
                             };
                             if failed {
-                                let mut t = t;
+                                let mut t = self.explain_truth(body, &mut sc, t);
                                 // A body that read nothing from the report (a bare
                                 // `contains`) still points at the element it judged.
                                 if t.evidence.is_empty() {
@@ -171,7 +195,7 @@ impl<'a> Ctx<'a> {
                                         });
                                     }
                                 }
-                                violations.push(self.violation(rule, &mut sc, t, &when_evidence));
+                                violations.push(self.violation(rule, &mut sc, t, when_evidence()));
                             }
                         }
                     }
@@ -183,7 +207,8 @@ impl<'a> Ctx<'a> {
             }
             _ => match self.eval(e, &mut sc) {
                 Value::Bool(t) if !t.holds => {
-                    violations.push(self.violation(rule, &mut sc, t, &when_evidence))
+                    let t = self.explain_truth(e, &mut sc, t);
+                    violations.push(self.violation(rule, &mut sc, t, when_evidence()))
                 }
                 Value::Bool(_) => {}
                 _ => return Outcome::NotApplicable,
@@ -193,6 +218,24 @@ impl<'a> Ctx<'a> {
             Outcome::Pass
         } else {
             Outcome::Fail(violations)
+        }
+    }
+
+    /// Run `f` with evidence and notes built.
+    fn explained<T>(&self, f: impl FnOnce() -> T) -> T {
+        let was = self.explain.replace(true);
+        let out = f();
+        self.explain.set(was);
+        out
+    }
+
+    /// `fast`, the unexplained truth of `e`, with its evidence and notes: `e` again,
+    /// explained.
+    fn explain_truth<'e>(&self, e: &'e Expr, sc: &mut Scope<'e>, fast: Truth) -> Truth {
+        match self.explained(|| self.eval(e, sc)) {
+            Value::Bool(t) if t.holds == fast.holds => t,
+            // Cannot happen (evaluation is deterministic); keep the verdict regardless.
+            _ => fast,
         }
     }
 
@@ -373,6 +416,12 @@ impl<'a> Ctx<'a> {
         if self.cannot_match(re, base) {
             return Value::List(self.empty.clone());
         }
+        // Only pieces of the report are remembered: other text may be gone (and its
+        // address reused) by the next call.
+        let key = base.map(|b| (Arc::as_ptr(re) as usize, b, hay.len()));
+        if let Some(v) = key.and_then(|k| self.found.borrow().get(&k).cloned()) {
+            return v;
+        }
         let names: Vec<(usize, Arc<str>)> = re
             .capture_names()
             .enumerate()
@@ -401,7 +450,11 @@ impl<'a> Ctx<'a> {
                 groups,
             })));
         }
-        Value::List(Arc::new(out))
+        let v = Value::List(Arc::new(out));
+        if let Some(k) = key {
+            self.found.borrow_mut().insert(k, v.clone());
+        }
+        v
     }
 
     /// Type a captured group by what it matched.
@@ -441,8 +494,13 @@ impl<'a> Ctx<'a> {
         let Some((pi, pack)) = sc.pack else {
             return Value::None;
         };
-        let key = (pi, name.to_string());
-        if let Some(v) = self.memo.borrow().get(&key) {
+        let explain = self.explain.get();
+        if let Some((.., v)) = self
+            .memo
+            .borrow()
+            .iter()
+            .find(|(p, x, n, _)| *p == pi && *x == explain && n == name)
+        {
             return v.clone();
         }
         let Some(def) = pack.lets.iter().find(|l| l.name == name) else {
@@ -454,7 +512,9 @@ impl<'a> Ctx<'a> {
             pack: sc.pack,
         };
         let v = self.eval(&def.expr.expr, &mut inner);
-        self.memo.borrow_mut().insert(key, v.clone());
+        self.memo
+            .borrow_mut()
+            .push((pi, explain, name.to_string(), v.clone()));
         v
     }
 
@@ -745,6 +805,9 @@ impl<'a> Ctx<'a> {
             }
             _ => return Value::None,
         };
+        if !self.explain.get() {
+            return Value::bool(holds);
+        }
         let mut evidence = Vec::new();
         let percent = matches!((lv, rv), (Value::Num(a), Value::Num(b)) if a.percent || b.percent);
         for v in [lv, rv] {
@@ -1156,6 +1219,9 @@ impl<'a> Ctx<'a> {
                 };
                 // The evidence is what was found, or the scope searched in vain: a
                 // failing `contains(section, …)` points at the section.
+                if !self.explain.get() {
+                    return Value::bool(found.is_some());
+                }
                 let evidence = match (&found, base) {
                     (Some(r), Some(b)) if !r.is_empty() => {
                         let span = self.folded.source_span((b + r.start)..(b + r.end));
@@ -1179,7 +1245,11 @@ impl<'a> Ctx<'a> {
             ("count", [Value::List(l)]) => Value::Num(Num {
                 // The counted elements are the evidence of a count: a failing
                 // `count(m in matches(…)) == 0` labels every match.
-                origins: l.iter().filter_map(|v| self.element_origin(v)).collect(),
+                origins: if self.explain.get() {
+                    l.iter().filter_map(|v| self.element_origin(v)).collect()
+                } else {
+                    Vec::new()
+                },
                 ..Num::exact(l.len() as f64)
             }),
             ("length" | "count", [v]) => match v {
