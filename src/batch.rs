@@ -207,6 +207,7 @@ pub fn run_each(
     }
     let opts = CheckOptions {
         limits: setup.effective.limits(),
+        encoding: setup.effective.encoding,
     };
     let total = entries.len();
     let done = AtomicUsize::new(0);

@@ -12,7 +12,7 @@ use crate::fold::Folded;
 use crate::input::{self, Input, InputError};
 use crate::limits::Limits;
 use crate::rules::RuleSet;
-use crate::source::SourceError;
+use crate::source::{InputEncoding, SourceError};
 use crate::timings;
 
 /// Options for a check run.
@@ -20,6 +20,8 @@ use crate::timings;
 pub struct CheckOptions {
     /// What the run accepts (file size, findings per file, …).
     pub limits: Limits,
+    /// How text and HTML files without a BOM are decoded (`[input] encoding`).
+    pub encoding: InputEncoding,
 }
 
 /// Check already-decoded text (used for files and for rule tests).
@@ -81,7 +83,7 @@ fn check_folded(
 /// Read, decode and check one file (text, markdown, HTML or DOCX). Never panics on bad
 /// input; a file that cannot be read gets an entry with its error.
 pub fn check_file(path: &Path, rules: &RuleSet, opts: &CheckOptions) -> FileReport {
-    match input::read(path, opts.limits.max_file_size) {
+    match input::read_as(path, opts.limits.max_file_size, opts.encoding) {
         Ok(input) => check_input(&input, rules, &opts.limits),
         Err(InputError::Source(e)) => FileReport::failed(path.to_path_buf(), file_error(&e)),
         Err(e) => FileReport::failed(

@@ -14,6 +14,7 @@ use reportlint::fold::Folded;
 use reportlint::limits::Limits;
 use reportlint::render::json;
 use reportlint::rules::{self, RuleLoadErrors, RuleSet};
+use reportlint::source::InputEncoding;
 
 const CONTROL: &str = "000_control.txt";
 
@@ -47,7 +48,11 @@ fn batch_dir(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, limits: Limits) -> Vec<FileReport> {
-    check_paths(&[dir.to_path_buf()], builtin(), &CheckOptions { limits })
+    let opts = CheckOptions {
+        limits,
+        ..CheckOptions::default()
+    };
+    check_paths(&[dir.to_path_buf()], builtin(), &opts)
 }
 
 fn entry<'a>(reports: &'a [FileReport], name: &str) -> &'a FileReport {
@@ -666,4 +671,57 @@ fn cli_json_reports_each_kind_and_the_rest_of_the_batch() {
         .is_empty());
     let msg = files[3]["error"]["message"].as_str().unwrap_or("");
     assert!(msg.contains(&format!("limit of {limit} bytes")), "{msg}");
+}
+
+// 29
+#[test]
+fn unknown_encoding_in_config() {
+    let dir = batch_dir(&[("reportlint.toml", b"[input]\nencoding = \"gbkk\"\n")]);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_reportlint"))
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(".")
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A run error, not a file error: nothing is checked with a guess.
+    let (code, stdout, stderr) = run(&[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("unknown encoding `gbkk`"), "{stderr}");
+    assert!(stderr.contains("did you mean `gbk`?"), "{stderr}");
+    // Like any mistake in the file, it is reported even when a flag overrides the key.
+    let (code, stdout, stderr) = run(&["--encoding", "utf-8"]);
+    assert_eq!((code, stdout.as_str()), (Some(2), ""), "{stderr}");
+    assert!(stderr.contains("unknown encoding `gbkk`"), "{stderr}");
+}
+
+// 30
+#[test]
+fn file_invalid_in_the_declared_encoding() {
+    // GBK bytes in a batch declared UTF-8: no detection, the damage is shown as U+FFFD,
+    // the file is checked, and so is the rest of the batch.
+    let gbk = GB18030.encode(&REPORT_GB.repeat(4)).0.into_owned();
+    let dir = batch_dir(&[("gbk.txt", &gbk)]);
+    let opts = CheckOptions {
+        encoding: InputEncoding::parse("utf-8").expect("a label"),
+        ..CheckOptions::default()
+    };
+    let reports = check_paths(&[dir.path().to_path_buf()], builtin(), &opts);
+    assert_control_checked(&reports);
+    let r = entry(&reports, "gbk.txt");
+    assert_decoded(r, "UTF-8");
+    let text = r.source.clone().expect("decoded");
+    assert!(text.contains('\u{FFFD}'), "{text}");
+    assert!(text.starts_with("2019"), "{text}");
+    // Undeclared, the same file is detected and read as written.
+    let r = check_one("gbk.txt", &gbk);
+    assert_decoded(&r, "GB18030");
 }
