@@ -209,6 +209,7 @@ pub fn run_each(
     let opts = CheckOptions {
         limits: setup.effective.limits(),
         split_rules: total < rayon::current_num_threads(),
+        encoding: setup.effective.encoding,
     };
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);

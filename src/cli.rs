@@ -13,6 +13,7 @@ use crate::document::Document;
 use crate::findings::FileReport;
 use crate::render::{self, human, Format};
 use crate::rules::{self, RuleSet, Severity};
+use crate::source::{InputEncoding, UnknownEncoding};
 use crate::span::LineIndex;
 
 /// Exit code: nothing at or above the failing severity was found.
@@ -57,6 +58,9 @@ enum Command {
     Inspect {
         /// The report.
         file: PathBuf,
+        /// Encoding of the report if it has no BOM: `auto` (detect) or a WHATWG label.
+        #[arg(long, value_name = "LABEL", value_parser = parse_encoding, default_value = "auto")]
+        encoding: InputEncoding,
         /// Output format.
         #[arg(long, value_enum, default_value_t = InspectFormat::Tree)]
         format: InspectFormat,
@@ -118,6 +122,10 @@ struct RunArgs {
     /// Largest regex in a rule, in bytes (pattern or compiled form) [default: 1 MiB].
     #[arg(long, value_name = "BYTES")]
     max_regex_size: Option<usize>,
+    /// Encoding of text and HTML reports without a BOM: `auto` (detect) or a WHATWG
+    /// label such as gb18030, gbk, big5, utf-8 (over `[input] encoding`) [default: auto].
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    encoding: Option<InputEncoding>,
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -218,6 +226,15 @@ enum RulesCommand {
         #[command(flatten)]
         rules: RuleArgs,
     },
+}
+
+/// `--encoding` as clap shows it: the label, then what would have been accepted.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}\n\n  help: {help}", help = .0.help())]
+struct EncodingArgError(UnknownEncoding);
+
+fn parse_encoding(label: &str) -> Result<InputEncoding, EncodingArgError> {
+    InputEncoding::parse(label).map_err(EncodingArgError)
 }
 
 fn load_rules(args: &RuleArgs) -> Result<RuleSet, miette::Report> {
@@ -351,8 +368,12 @@ fn execute(cli: Cli) -> Result<u8, miette::Report> {
             let failed = results.iter().any(|r| r.failure.is_some()) || !gaps.is_empty();
             Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
         }
-        Command::Inspect { file, format } => {
-            let src = crate::input::read(&file, crate::source::DEFAULT_MAX_BYTES)?;
+        Command::Inspect {
+            file,
+            format,
+            encoding,
+        } => {
+            let src = crate::input::read_as(&file, crate::source::DEFAULT_MAX_BYTES, encoding)?;
             let folded = src.fold();
             let doc = Document::parse_with_headings(&folded, &src.heading_lines);
             print!("{}", inspect(&src.source, &doc, format));
@@ -405,6 +426,7 @@ fn batch_setup(run: &RunArgs, baseline: Option<PathBuf>) -> Result<batch::Setup,
         max_findings: run.max_findings,
         max_expr_depth: run.max_expr_depth,
         max_regex_size: run.max_regex_size,
+        encoding: run.encoding,
     };
     Ok(batch::setup(&choice, &flags)?)
 }

@@ -18,6 +18,7 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::rules::{ParamOverride, RuleFile, RuleSet, Severity};
+use crate::source::InputEncoding;
 use crate::span::Span;
 
 /// The file name looked for in the working directory and its ancestors.
@@ -98,6 +99,13 @@ pub struct Limits {
     pub max_findings_per_file: Option<usize>,
 }
 
+/// `[input]` as written: how reports are read.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct InputToml {
+    encoding: Option<Spanned<String>>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct ConfigToml {
@@ -122,6 +130,8 @@ struct ConfigToml {
     packs: BTreeMap<String, BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    input: InputToml,
 }
 
 /// A parsed `reportlint.toml`.
@@ -155,6 +165,8 @@ pub struct Config {
     pub packs: Vec<(String, At<String>, At<String>)>,
     /// Pass-through limits.
     pub limits: Limits,
+    /// `[input] encoding`: how files without a BOM are decoded (`None`: not set).
+    pub encoding: Option<InputEncoding>,
 }
 
 /// Find `reportlint.toml` in `start` or the nearest ancestor that has one.
@@ -282,6 +294,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         check_glob(g, &mut errs);
     }
     cfg.waivers = raw.waivers.map(|w| base.join(w.into_inner()));
+    if let Some(label) = &raw.input.encoding {
+        match InputEncoding::parse(label.get_ref()) {
+            Ok(e) => cfg.encoding = Some(e),
+            Err(e) => errs.push(
+                Span::new(label.span().start, label.span().end),
+                e.to_string(),
+                "not an encoding label",
+                Some(e.help()),
+            ),
+        }
+    }
     for (pack, lets) in raw.packs {
         for (name, expr) in lets {
             cfg.packs
@@ -368,7 +391,8 @@ pub fn matches_prefix(id: &str, prefix: &str) -> bool {
     !p.is_empty() && id.starts_with(p)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance in chars, for "did you mean" suggestions.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -481,6 +505,8 @@ pub struct Effective {
     pub max_expr_depth: Option<usize>,
     /// Largest rule regex (`None`: the default limit).
     pub max_regex_size: Option<usize>,
+    /// How files without a BOM are decoded.
+    pub encoding: InputEncoding,
 }
 
 impl Effective {
@@ -525,6 +551,8 @@ pub struct Flags {
     pub max_expr_depth: Option<usize>,
     /// `--max-regex-size`.
     pub max_regex_size: Option<usize>,
+    /// `--encoding` (over `[input] encoding`).
+    pub encoding: Option<InputEncoding>,
 }
 
 impl Effective {
@@ -578,6 +606,7 @@ impl Effective {
             max_findings_per_file: flags.max_findings.or(cfg.limits.max_findings_per_file),
             max_expr_depth: flags.max_expr_depth,
             max_regex_size: flags.max_regex_size,
+            encoding: flags.encoding.or(cfg.encoding).unwrap_or_default(),
         }
     }
 
@@ -652,6 +681,9 @@ impl Effective {
             );
         }
         t.insert("limits".into(), limits.into());
+        let mut input = toml::Table::new();
+        input.insert("encoding".into(), self.encoding.label().into());
+        t.insert("input".into(), input.into());
         let head = match &self.file {
             Some(f) => format!("# configuration file: {}\n", f.display()),
             None => "# no configuration file: defaults and command-line flags\n".to_string(),
@@ -705,6 +737,33 @@ mod tests {
         let (msg, at) = first_error("[per-file-ignores]\n\"a/[b\" = [\"ogi/\"]\n");
         assert!(msg.starts_with("invalid glob `a/[b`"), "{msg}");
         assert_eq!(at, "\"a/[b\"");
+    }
+
+    #[test]
+    fn input_encoding_is_parsed_and_flags_win() {
+        let cfg = parse_str("[input]\nencoding = \"GB2312\"\n").unwrap();
+        assert_eq!(
+            cfg.encoding,
+            Some(InputEncoding::Declared(encoding_rs::GBK))
+        );
+        let eff = Effective::merge(&cfg, &Flags::default());
+        assert_eq!(eff.encoding.label(), "gbk");
+        let flags = Flags {
+            encoding: Some(InputEncoding::Auto),
+            ..Flags::default()
+        };
+        assert_eq!(Effective::merge(&cfg, &flags).encoding, InputEncoding::Auto);
+        assert_eq!(
+            Effective::merge(&Config::default(), &Flags::default()).encoding,
+            InputEncoding::Auto
+        );
+        assert_eq!(
+            first_error("[input]\nencoding = \"gb-18030\"\n"),
+            (
+                "unknown encoding `gb-18030`".to_string(),
+                "\"gb-18030\"".to_string()
+            )
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::fold::Folded;
 use crate::input::{self, Input, InputError};
 use crate::limits::Limits;
 use crate::rules::{Rule, RuleSet};
-use crate::source::SourceError;
+use crate::source::{InputEncoding, SourceError};
 use crate::timings;
 
 /// Options for a check run.
@@ -24,6 +24,8 @@ pub struct CheckOptions {
     /// than threads (a pre-commit hook checks one): otherwise one file per thread
     /// already keeps every core busy.
     pub split_rules: bool,
+    /// How text and HTML files without a BOM are decoded (`[input] encoding`).
+    pub encoding: InputEncoding,
 }
 
 /// Check already-decoded text (used for files and for rule tests).
@@ -109,7 +111,7 @@ fn check_folded(
 /// Read, decode and check one file (text, markdown, HTML or DOCX). Never panics on bad
 /// input; a file that cannot be read gets an entry with its error.
 pub fn check_file(path: &Path, rules: &RuleSet, opts: &CheckOptions) -> FileReport {
-    match input::read(path, opts.limits.max_file_size) {
+    match input::read_as(path, opts.limits.max_file_size, opts.encoding) {
         Ok(input) => check_input(&input, rules, opts),
         Err(InputError::Source(e)) => FileReport::failed(path.to_path_buf(), file_error(&e)),
         Err(e) => FileReport::failed(

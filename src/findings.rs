@@ -140,8 +140,9 @@ pub struct FileReport {
     /// The decoded text (for renderers that show snippets).
     #[serde(skip)]
     pub source: Option<Arc<str>>,
-    /// The encoding it was decoded from.
-    #[serde(skip)]
+    /// The encoding it was decoded from (`"GB18030"`, `"Big5"`, … or the declared
+    /// `[input] encoding`); absent for a file that could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<&'static str>,
 }
 

@@ -3,6 +3,9 @@
 //! Stage one of the pipeline. [`decode`] honours BOMs (UTF-8, UTF-16LE/BE), takes
 //! valid UTF-8 as UTF-8, and otherwise detects the encoding with chardetng
 //! (GB18030/GBK, Big5, …). It refuses files that are too large, empty or binary.
+//! An office that knows what its agencies upload can declare the encoding instead
+//! ([`InputEncoding`], `[input] encoding` / `--encoding`): files without a BOM are then
+//! decoded with it and never sent to detection.
 
 use std::path::{Path, PathBuf};
 
@@ -83,12 +86,121 @@ pub enum SourceError {
     },
 }
 
+/// How files without a BOM are decoded: detected, or with a declared encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputEncoding {
+    /// Valid UTF-8 as UTF-8, otherwise chardetng's guess (the default).
+    #[default]
+    Auto,
+    /// This encoding, whatever the bytes look like (a BOM still wins).
+    Declared(&'static Encoding),
+}
+
+/// Labels offered when a label is not recognised (any WHATWG label is accepted; these
+/// are the ones Chinese reports come in, and the nearest one is suggested).
+pub const COMMON_LABELS: &[&str] = &[
+    "auto",
+    "utf-8",
+    "gb18030",
+    "gbk",
+    "gb2312",
+    "big5",
+    "big5-hkscs",
+    "utf-16le",
+    "utf-16be",
+    "windows-1252",
+    "iso-8859-1",
+    "shift_jis",
+    "euc-jp",
+    "euc-kr",
+];
+
+/// A label that names no encoding `encoding_rs` can decode with.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("unknown encoding `{label}`")]
+#[diagnostic(code(reportlint::source::unknown_encoding), help("{}", self.help()))]
+pub struct UnknownEncoding {
+    /// The label as written.
+    pub label: String,
+    /// The nearest common label, if one is close.
+    pub suggestion: Option<&'static str>,
+}
+
+impl UnknownEncoding {
+    /// What to write instead: the nearest label, then the common ones.
+    pub fn help(&self) -> String {
+        let list = COMMON_LABELS.join(", ");
+        match self.suggestion {
+            Some(s) => {
+                format!("did you mean `{s}`? Accepted: {list}, or any WHATWG encoding label")
+            }
+            None => format!("accepted: {list}, or any WHATWG encoding label"),
+        }
+    }
+}
+
+impl InputEncoding {
+    /// Parse `auto` or a WHATWG label (case and surrounding whitespace ignored).
+    ///
+    /// Labels that WHATWG maps to the "replacement" encoding (`iso-2022-kr`, `hz-gb-2312`,
+    /// …) are refused: decoding with it turns a whole report into one U+FFFD.
+    pub fn parse(label: &str) -> Result<InputEncoding, UnknownEncoding> {
+        let trimmed = label.trim();
+        if trimmed.eq_ignore_ascii_case("auto") {
+            return Ok(InputEncoding::Auto);
+        }
+        match Encoding::for_label_no_replacement(trimmed.as_bytes()) {
+            Some(e) => Ok(InputEncoding::Declared(e)),
+            None => {
+                let lower = trimmed.to_ascii_lowercase();
+                let suggestion = COMMON_LABELS
+                    .iter()
+                    .copied()
+                    .map(|c| (crate::config::edit_distance(c, &lower), c))
+                    .filter(|&(d, _)| d <= 2 && d < lower.chars().count())
+                    .min()
+                    .map(|(_, c)| c);
+                Err(UnknownEncoding {
+                    label: label.to_string(),
+                    suggestion,
+                })
+            }
+        }
+    }
+
+    /// The label `config show` prints: `auto`, or the encoding's name in lower case
+    /// (which is itself a label, so the printed configuration reads back the same).
+    pub fn label(&self) -> String {
+        match self {
+            InputEncoding::Auto => "auto".to_string(),
+            InputEncoding::Declared(e) => e.name().to_ascii_lowercase(),
+        }
+    }
+}
+
+impl std::str::FromStr for InputEncoding {
+    type Err = UnknownEncoding;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        InputEncoding::parse(s)
+    }
+}
+
 /// Read and decode the file at `path`, refusing files over `max_bytes`.
 ///
 /// The size is checked on the open handle and the read stops one byte past the
 /// limit, so a file that grows after the check (or lies about its size, as files
 /// under /proc do) still cannot make us read more than the limit.
 pub fn read(path: &Path, max_bytes: u64) -> Result<Source, SourceError> {
+    read_as(path, max_bytes, InputEncoding::Auto)
+}
+
+/// [`read`], decoding files without a BOM as `encoding` says.
+pub fn read_as(
+    path: &Path,
+    max_bytes: u64,
+    encoding: InputEncoding,
+) -> Result<Source, SourceError> {
     use std::io::Read;
     let io = |source| SourceError::Io {
         path: path.to_path_buf(),
@@ -121,7 +233,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Source, SourceError> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64));
     }
-    decode(path, &bytes, max_bytes)
+    decode_as(path, &bytes, max_bytes, encoding)
 }
 
 /// Decode `bytes` read from `path`, refusing input over `max_bytes`.
@@ -131,6 +243,20 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Source, SourceError> {
 /// UTF-8 for a legacy encoding). Malformed sequences become U+FFFD rather than an
 /// error, so rules can point at them.
 pub fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<Source, SourceError> {
+    decode_as(path, bytes, max_bytes, InputEncoding::Auto)
+}
+
+/// [`decode`] with an encoding for files without a BOM: [`InputEncoding::Auto`] is
+/// detection, a declared encoding replaces it (BOMs still win: they are what the
+/// file says about itself). Bytes malformed in the declared encoding become U+FFFD,
+/// as damage does in a detected one. A declared UTF-16 skips the binary check, since
+/// UTF-16 text without a BOM is full of NUL bytes.
+pub fn decode_as(
+    path: &Path,
+    bytes: &[u8],
+    max_bytes: u64,
+    declared: InputEncoding,
+) -> Result<Source, SourceError> {
     let size = bytes.len() as u64;
     if size > max_bytes {
         return Err(SourceError::TooLarge {
@@ -144,7 +270,9 @@ pub fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<Source, Sourc
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         (decode_with(UTF_16BE, rest), "UTF-16BE")
     } else {
-        if let Some(offset) = memchr_nul(bytes) {
+        let utf16 =
+            matches!(declared, InputEncoding::Declared(e) if e == UTF_16LE || e == UTF_16BE);
+        if let Some(offset) = memchr_nul(bytes).filter(|_| !utf16) {
             return Err(SourceError::Binary {
                 path: path.to_path_buf(),
                 offset,
@@ -153,9 +281,12 @@ pub fn decode(path: &Path, bytes: &[u8], max_bytes: u64) -> Result<Source, Sourc
         match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             // A UTF-8 BOM settles the question even if the rest is damaged.
             Some(body) => (String::from_utf8_lossy(body).into_owned(), "UTF-8"),
-            None => match std::str::from_utf8(bytes) {
-                Ok(text) => (text.to_owned(), "UTF-8"),
-                Err(_) => decode_detected(bytes),
+            None => match declared {
+                InputEncoding::Declared(e) => (decode_with(e, bytes), e.name()),
+                InputEncoding::Auto => match std::str::from_utf8(bytes) {
+                    Ok(text) => (text.to_owned(), "UTF-8"),
+                    Err(_) => decode_detected(bytes),
+                },
             },
         }
     };
@@ -405,6 +536,103 @@ mod tests {
             matches!(err, SourceError::Binary { offset: 5, .. }),
             "{err:?}"
         );
+    }
+
+    fn declared(label: &str) -> InputEncoding {
+        InputEncoding::parse(label).unwrap()
+    }
+
+    #[test]
+    fn a_gbk_file_declared_big5_is_decoded_as_big5() {
+        let (bytes, _, _) = GBK.encode(SIMPLIFIED);
+        let src = decode_as(path(), &bytes, MAX, declared("big5")).unwrap();
+        assert_eq!(src.encoding, "Big5");
+        assert_eq!(src.text, BIG5.decode_without_bom_handling(&bytes).0);
+        assert_ne!(src.text, SIMPLIFIED);
+        // Undeclared, the same bytes are detected as Chinese GB text.
+        let src = decode_as(path(), &bytes, MAX, InputEncoding::Auto).unwrap();
+        assert_eq!(src.encoding, "GB18030");
+        assert_eq!(src.text, SIMPLIFIED);
+    }
+
+    #[test]
+    fn a_bom_wins_over_the_declaration() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(SIMPLIFIED.as_bytes());
+        let src = decode_as(path(), &bytes, MAX, declared("gb18030")).unwrap();
+        assert_eq!((src.encoding, src.text.as_str()), ("UTF-8", SIMPLIFIED));
+        let mut le = vec![0xFF, 0xFE];
+        for unit in SIMPLIFIED.encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+        }
+        let src = decode_as(path(), &le, MAX, declared("big5")).unwrap();
+        assert_eq!((src.encoding, src.text.as_str()), ("UTF-16LE", SIMPLIFIED));
+    }
+
+    #[test]
+    fn auto_is_detection() {
+        assert_eq!(declared("auto"), InputEncoding::Auto);
+        assert_eq!(declared(" AUTO "), InputEncoding::default());
+        for bytes in [
+            SIMPLIFIED.as_bytes().to_vec(),
+            GB18030.encode(SIMPLIFIED).0.into_owned(),
+            BIG5.encode(TRADITIONAL).0.into_owned(),
+        ] {
+            let a = decode(path(), &bytes, MAX).unwrap();
+            let b = decode_as(path(), &bytes, MAX, declared("auto")).unwrap();
+            assert_eq!((a.encoding, a.text), (b.encoding, b.text));
+        }
+    }
+
+    #[test]
+    fn invalid_bytes_in_the_declared_encoding_become_replacement_characters() {
+        // GBK bytes declared UTF-8: not sent to detection, damage shown, still text.
+        let (bytes, _, _) = GBK.encode(SIMPLIFIED);
+        let src = decode_as(path(), &bytes, MAX, declared("utf-8")).unwrap();
+        assert_eq!(src.encoding, "UTF-8");
+        assert!(src.text.starts_with("2019"), "{}", src.text);
+        assert!(src.text.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn declared_utf16_without_bom_is_not_binary() {
+        let be: Vec<u8> = SIMPLIFIED
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let src = decode_as(path(), &be, MAX, declared("utf-16be")).unwrap();
+        assert_eq!((src.encoding, src.text.as_str()), ("UTF-16BE", SIMPLIFIED));
+        // Any other declaration keeps the binary check.
+        let err = decode_as(path(), &be, MAX, declared("gbk")).unwrap_err();
+        assert!(matches!(err, SourceError::Binary { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn labels_are_whatwg_and_unknown_ones_get_a_suggestion() {
+        assert_eq!(declared("GBK"), InputEncoding::Declared(GBK));
+        assert_eq!(declared("gb2312"), InputEncoding::Declared(GBK));
+        assert_eq!(declared("x-gbk"), InputEncoding::Declared(GBK));
+        assert_eq!(declared("big5-hkscs"), InputEncoding::Declared(BIG5));
+        assert_eq!(
+            declared("utf8"),
+            InputEncoding::Declared(encoding_rs::UTF_8)
+        );
+        for e in [GBK, GB18030, BIG5, UTF_16LE, encoding_rs::SHIFT_JIS] {
+            assert_eq!(
+                declared(&InputEncoding::Declared(e).label()),
+                InputEncoding::Declared(e)
+            );
+        }
+        let err = InputEncoding::parse("big-5").unwrap_err();
+        assert_eq!(err.to_string(), "unknown encoding `big-5`");
+        assert_eq!(err.suggestion, Some("big5"));
+        assert!(err.help().contains("utf-8, gb18030, gbk"), "{}", err.help());
+        assert_eq!(
+            InputEncoding::parse("klingon").unwrap_err().suggestion,
+            None
+        );
+        // Labels of the "replacement" encoding would turn a report into one U+FFFD.
+        assert!(InputEncoding::parse("hz-gb-2312").is_err());
     }
 
     #[test]

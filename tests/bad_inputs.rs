@@ -14,6 +14,7 @@ use reportlint::fold::Folded;
 use reportlint::limits::Limits;
 use reportlint::render::json;
 use reportlint::rules::{self, RuleLoadErrors, RuleSet};
+use reportlint::source::InputEncoding;
 
 const CONTROL: &str = "000_control.txt";
 
@@ -47,14 +48,11 @@ fn batch_dir(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, limits: Limits) -> Vec<FileReport> {
-    check_paths(
-        &[dir.to_path_buf()],
-        builtin(),
-        &CheckOptions {
-            limits,
-            split_rules: false,
-        },
-    )
+    let opts = CheckOptions {
+        limits,
+        ..CheckOptions::default()
+    };
+    check_paths(&[dir.to_path_buf()], builtin(), &opts)
 }
 
 fn entry<'a>(reports: &'a [FileReport], name: &str) -> &'a FileReport {
@@ -232,26 +230,82 @@ fn file_disappears_mid_run() {
 }
 
 // 13
+/// Run the binary on `dir` as JSON, as a user who cannot read a 0000 file.
+///
+/// chmod 000 does not stop root, so as root (CI) the binary runs as `nobody` through
+/// util-linux `setpriv`; without it the test fails rather than passing untested.
+#[cfg(unix)]
+fn check_json_unprivileged(dir: &Path) -> (Option<i32>, serde_json::Value, String) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // A file we just created is owned by our effective uid: no libc needed to ask.
+    let root = std::fs::metadata(dir).expect("stat").uid() == 0;
+    let bin = Path::new(env!("CARGO_BIN_EXE_reportlint"));
+    let bin_dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = if root {
+        // The build tree may sit under a folder `nobody` cannot enter: a link (or a
+        // copy) in a fresh 0755 folder can always be run.
+        let own = bin_dir.path().join("reportlint");
+        if std::fs::hard_link(bin, &own).is_err() {
+            std::fs::copy(bin, &own).expect("copy the binary");
+        }
+        let mode = |p: &Path, m| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+        };
+        mode(bin_dir.path(), 0o755);
+        mode(&own, 0o755);
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(own);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    let out = cmd
+        .args(["check", "--format", "json", "--isolated", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("running as root, so setpriv (util-linux) is needed to drop privileges: {e}")
+        });
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}); root: {root}; stderr: {stderr}"));
+    (out.status.code(), v, stderr)
+}
+
 #[cfg(unix)]
 #[test]
-fn file_loses_read_permission_mid_run() {
+fn file_without_read_permission() {
     use std::os::unix::fs::PermissionsExt;
     let dir = batch_dir(&[("locked.txt", REPORT_GB.as_bytes())]);
-    let locked = dir.path().join("locked.txt");
-    let files = collect_files(&[dir.path().to_path_buf()]);
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    let privileged = std::fs::read(&locked).is_ok(); // root reads it anyway
-    let reports: Vec<FileReport> = files
-        .into_iter()
-        .map(|f| check_file(&f.expect("listed"), builtin(), &CheckOptions::default()))
-        .collect();
-    assert_control_checked(&reports);
-    let expected = if privileged {
-        None
-    } else {
-        Some("permission-denied")
+    let mode = |name: &str, m| {
+        let p = dir.path().join(name);
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
     };
-    assert_eq!(kind(entry(&reports, "locked.txt")), expected);
+    // Everything readable and traversable by anyone but the one file.
+    mode("", 0o755);
+    mode(CONTROL, 0o644);
+    mode("locked.txt", 0o000);
+    let (code, v, stderr) = check_json_unprivileged(dir.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    let files = v["files"].as_array().expect("files");
+    let by_name = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(name)))
+            .unwrap_or_else(|| panic!("no entry for {name}: {v:#}"))
+    };
+    assert_eq!(by_name("locked.txt")["error"]["kind"], "permission-denied");
+    let control = by_name(CONTROL);
+    assert!(control["error"].is_null(), "{control:#}");
+    let rules: Vec<&str> = control["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"ogi/fees-section"), "{rules:?}");
+    assert_eq!(v["summary"]["errors"], 1);
 }
 
 // 14
@@ -673,4 +727,57 @@ fn cli_json_reports_each_kind_and_the_rest_of_the_batch() {
         .is_empty());
     let msg = files[3]["error"]["message"].as_str().unwrap_or("");
     assert!(msg.contains(&format!("limit of {limit} bytes")), "{msg}");
+}
+
+// 29
+#[test]
+fn unknown_encoding_in_config() {
+    let dir = batch_dir(&[("reportlint.toml", b"[input]\nencoding = \"gbkk\"\n")]);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_reportlint"))
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(".")
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A run error, not a file error: nothing is checked with a guess.
+    let (code, stdout, stderr) = run(&[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("unknown encoding `gbkk`"), "{stderr}");
+    assert!(stderr.contains("did you mean `gbk`?"), "{stderr}");
+    // Like any mistake in the file, it is reported even when a flag overrides the key.
+    let (code, stdout, stderr) = run(&["--encoding", "utf-8"]);
+    assert_eq!((code, stdout.as_str()), (Some(2), ""), "{stderr}");
+    assert!(stderr.contains("unknown encoding `gbkk`"), "{stderr}");
+}
+
+// 30
+#[test]
+fn file_invalid_in_the_declared_encoding() {
+    // GBK bytes in a batch declared UTF-8: no detection, the damage is shown as U+FFFD,
+    // the file is checked, and so is the rest of the batch.
+    let gbk = GB18030.encode(&REPORT_GB.repeat(4)).0.into_owned();
+    let dir = batch_dir(&[("gbk.txt", &gbk)]);
+    let opts = CheckOptions {
+        encoding: InputEncoding::parse("utf-8").expect("a label"),
+        ..CheckOptions::default()
+    };
+    let reports = check_paths(&[dir.path().to_path_buf()], builtin(), &opts);
+    assert_control_checked(&reports);
+    let r = entry(&reports, "gbk.txt");
+    assert_decoded(r, "UTF-8");
+    let text = r.source.clone().expect("decoded");
+    assert!(text.contains('\u{FFFD}'), "{text}");
+    assert!(text.starts_with("2019"), "{text}");
+    // Undeclared, the same file is detected and read as written.
+    let r = check_one("gbk.txt", &gbk);
+    assert_decoded(&r, "GB18030");
 }

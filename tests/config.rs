@@ -258,3 +258,76 @@ fn pack_parameter_error_snapshot() {
     .expect_err("a boolean is not a date");
     insta::assert_snapshot!(rendered(&err));
 }
+
+#[test]
+fn input_encoding_decides_how_files_without_a_bom_are_read() {
+    let d = tmp();
+    let gbk = encoding_rs::GBK.encode(FEB).0.into_owned();
+    std::fs::write(d.path().join("a.txt"), &gbk).expect("write");
+    let encoding = |v: &serde_json::Value| v["files"][0]["encoding"].clone();
+    let first_label = |v: &serde_json::Value| {
+        v["files"][0]["findings"][0]["labels"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    // No declaration: detected, the clean report has no findings.
+    let (code, v, err) = json(d.path(), &["a.txt"]);
+    assert_eq!((code, encoding(&v)), (0, "GB18030".into()), "{err}");
+    assert_eq!(found(&v), Vec::<String>::new());
+    // Declared Big5: the same bytes read as Big5, which is not the report's text.
+    write(
+        d.path(),
+        &[("reportlint.toml", "[input]\nencoding = \"big5\"\n")],
+    );
+    let (_, v, err) = json(d.path(), &["a.txt"]);
+    assert_eq!(encoding(&v), "Big5", "{err}");
+    let label = first_label(&v);
+    assert!(!label.is_empty() && !FEB.contains(&label), "{label}: {v:#}");
+    // The flag wins over the file.
+    let (_, v, err) = json(d.path(), &["--encoding", "gbk", "a.txt"]);
+    assert_eq!(encoding(&v), "GBK", "{err}");
+    assert_eq!(found(&v), Vec::<String>::new());
+    // `config show` prints the encoding in force.
+    let (code, out, err) = run_in(d.path(), &["config", "show"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[input]\nencoding = \"big5\"\n"), "{out}");
+    let (_, out, _) = run_in(d.path(), &["config", "show", "--encoding", "GB2312"]);
+    assert!(out.contains("[input]\nencoding = \"gbk\"\n"), "{out}");
+    let (_, out, _) = run_in(d.path(), &["config", "show", "--isolated"]);
+    assert!(out.contains("[input]\nencoding = \"auto\"\n"), "{out}");
+}
+
+#[test]
+fn an_unknown_encoding_is_a_run_error() {
+    let d = tmp();
+    write(
+        d.path(),
+        &[
+            ("reportlint.toml", "[input]\nencoding = \"big-5\"\n"),
+            ("a.txt", FEB),
+        ],
+    );
+    let (code, out, err) = run_in(d.path(), &["check", "--format", "json", "a.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("unknown encoding `big-5`"), "{err}");
+    assert!(err.contains("reportlint.toml:2:12"), "{err}");
+    assert!(err.contains("did you mean `big5`?"), "{err}");
+    // On the command line: clap's error, before the file is even read.
+    let (code, _, err) = run_in(d.path(), &["check", "--encoding", "gbkk", "a.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("invalid value 'gbkk' for '--encoding <LABEL>': unknown encoding `gbkk`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `gbk`?"), "{err}");
+}
+
+#[test]
+fn encoding_error_snapshot() {
+    let text = "[input]\nencoding = \"utf8-bom\"\n";
+    let err = reportlint::config::parse(std::path::Path::new("reportlint.toml"), text)
+        .expect_err("not a label");
+    insta::assert_snapshot!(rendered(&err));
+}

@@ -24,7 +24,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use crate::fold::Folded;
-use crate::source::{self, SourceError};
+use crate::source::{self, InputEncoding, SourceError};
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +205,12 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Format {
 
 /// Read a report file of any supported format.
 pub fn read(path: &Path, max_bytes: u64) -> Result<Input, InputError> {
+    read_as(path, max_bytes, InputEncoding::Auto)
+}
+
+/// [`read`], decoding text and HTML without a BOM as `encoding` says (DOCX is always
+/// UTF-8 XML, so the setting does not touch it).
+pub fn read_as(path: &Path, max_bytes: u64, encoding: InputEncoding) -> Result<Input, InputError> {
     let io = |source| SourceError::Io {
         path: path.to_path_buf(),
         source,
@@ -241,7 +247,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Input, InputError> {
             })
         }
         format => {
-            let src = source::decode(path, &bytes, max_bytes)?;
+            let src = source::decode_as(path, &bytes, max_bytes, encoding)?;
             Ok(Input::from_text(src.path, src.text, src.encoding, format))
         }
     }
