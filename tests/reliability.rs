@@ -73,7 +73,10 @@ fn json_is_byte_identical_for_any_thread_count() {
 /// (a pre-commit hook checks one file): the output must not show it.
 #[test]
 fn one_file_gives_the_same_json_with_its_rules_spread_over_threads() {
-    for report in std::fs::read_dir(reports_dir()).expect("examples").flatten() {
+    for report in std::fs::read_dir(reports_dir())
+        .expect("examples")
+        .flatten()
+    {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(report.path(), dir.path().join(report.file_name())).expect("copy");
         let one = json(dir.path(), &["--threads", "1"], None);

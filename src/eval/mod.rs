@@ -65,6 +65,8 @@ pub struct Ctx<'a> {
     /// start, length): a failing rule's message and its explained re-evaluation ask
     /// for the same matches again.
     found: RefCell<HashMap<(usize, usize, usize), Value>>,
+    /// The names of the numbering styles (`s.style`), allocated once per report.
+    style_names: [Arc<str>; 6],
     /// The empty list, shared, so a search that finds nothing allocates nothing.
     empty: Arc<Vec<Value>>,
 }
@@ -88,6 +90,7 @@ impl<'a> Ctx<'a> {
             whole_text: RefCell::new(None),
             anywhere: RefCell::new(HashMap::new()),
             found: RefCell::new(HashMap::new()),
+            style_names: STYLES.map(|s| Arc::from(style_name(s))),
             empty: Arc::new(Vec::new()),
         }
     }
@@ -330,17 +333,37 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The origin of a value read at `span` by the expression `what`: only when
+    /// explaining (origins are only read to label evidence), so the common, holding
+    /// evaluation allocates none.
+    fn origin(&self, span: Span, what: impl FnOnce() -> Arc<str>) -> Vec<Origin> {
+        self.origin_written(span, what, || self.written(span))
+    }
+
+    /// [`Ctx::origin`] with the written form given.
+    fn origin_written(
+        &self,
+        span: Span,
+        what: impl FnOnce() -> Arc<str>,
+        written: impl FnOnce() -> Arc<str>,
+    ) -> Vec<Origin> {
+        if !self.explain.get() {
+            return Vec::new();
+        }
+        vec![Origin {
+            span,
+            what: what(),
+            written: written(),
+        }]
+    }
+
     fn number(&self, n: &crate::document::Number, what: &str) -> Value {
         Value::Num(Num {
             value: n.value,
             precision: n.precision,
             percent: n.percent,
             approx: n.approx,
-            origins: vec![Origin {
-                span: n.at.span,
-                what: Arc::from(what),
-                written: self.written(n.at.span),
-            }],
+            origins: self.origin(n.at.span, || Arc::from(what)),
             stated: Some(n.at.span),
         })
     }
@@ -349,11 +372,7 @@ impl<'a> Ctx<'a> {
         match DateVal::new(d.year.into(), d.month.into(), d.day.into()) {
             Some(date) => Value::Date(Date {
                 date,
-                origins: vec![Origin {
-                    span: d.at.span,
-                    what: Arc::from(what),
-                    written: self.written(d.at.span),
-                }],
+                origins: self.origin(d.at.span, || Arc::from(what)),
                 stated: Some(d.at.span),
             }),
             None => Value::None,
@@ -459,10 +478,14 @@ impl<'a> Ctx<'a> {
 
     /// Type a captured group by what it matched.
     fn capture_value(&self, t: Text) -> Value {
-        let origin = |span: Span| Origin {
-            span,
-            what: Arc::from(""),
-            written: self.written(span),
+        // Always built, explaining or not: matches are remembered across both passes
+        // (see `Ctx::found`), so what they hold must not depend on the pass.
+        let origin = |span: Span| {
+            vec![Origin {
+                span,
+                what: Arc::from(""),
+                written: self.written(span),
+            }]
         };
         if let Some(n) = capture::parse_number(&t.text) {
             return Value::Num(Num {
@@ -470,14 +493,14 @@ impl<'a> Ctx<'a> {
                 precision: n.precision,
                 percent: n.percent,
                 approx: n.approx,
-                origins: t.span.map(origin).into_iter().collect(),
+                origins: t.span.map(origin).unwrap_or_default(),
                 stated: t.span,
             });
         }
         if let Some(d) = capture::parse_date(&t.text) {
             return Value::Date(Date {
                 date: d,
-                origins: t.span.map(origin).into_iter().collect(),
+                origins: t.span.map(origin).unwrap_or_default(),
                 stated: t.span,
             });
         }
@@ -810,19 +833,23 @@ impl<'a> Ctx<'a> {
         }
         let mut evidence = Vec::new();
         let percent = matches!((lv, rv), (Value::Num(a), Value::Num(b)) if a.percent || b.percent);
+        // A count carries every counted element: hundreds of spans, so no quadratic
+        // duplicate check.
+        let mut seen = std::collections::HashSet::new();
         for v in [lv, rv] {
             for o in origins(v) {
+                if !seen.insert((o.span.start, o.span.end)) {
+                    continue;
+                }
                 let label = if o.what.is_empty() || *o.what == *o.written {
                     o.written.to_string()
                 } else {
                     format!("{} = {}", o.what, o.written)
                 };
-                if !evidence.iter().any(|e: &Evidence| e.span == o.span) {
-                    evidence.push(Evidence {
-                        span: o.span,
-                        label,
-                    });
-                }
+                evidence.push(Evidence {
+                    span: o.span,
+                    label,
+                });
             }
         }
         let mut notes = Vec::new();
@@ -926,11 +953,7 @@ impl<'a> Ctx<'a> {
                         .unwrap_or(Value::None),
                     "number" => match s.heading.as_ref().and_then(|h| h.numbering.as_ref()) {
                         Some(n) => Value::Num(Num {
-                            origins: vec![Origin {
-                                span: n.at.span,
-                                what: Arc::from(what),
-                                written: self.written(n.at.span),
-                            }],
+                            origins: self.origin(n.at.span, || Arc::from(what)),
                             stated: Some(n.at.span),
                             ..Num::exact(n.value.into())
                         }),
@@ -938,7 +961,7 @@ impl<'a> Ctx<'a> {
                     },
                     "style" => match s.heading.as_ref().and_then(|h| h.numbering.as_ref()) {
                         Some(n) => Value::Text(Text {
-                            text: Arc::from(style_name(n.style)),
+                            text: self.style_names[n.style as usize].clone(),
                             span: None,
                             folded: None,
                         }),
@@ -1391,6 +1414,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Every numbering style, in declaration order (`style as usize` indexes it).
+const STYLES: [NumberingStyle; 6] = [
+    NumberingStyle::Part,
+    NumberingStyle::Chinese,
+    NumberingStyle::ChineseParen,
+    NumberingStyle::Arabic,
+    NumberingStyle::ArabicParen,
+    NumberingStyle::Circled,
+];
+
 fn style_name(s: NumberingStyle) -> &'static str {
     match s {
         NumberingStyle::Part => "part",
@@ -1539,6 +1572,13 @@ fn arith(op: BinOp, l: Value, r: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn styles_are_indexed_by_their_discriminant() {
+        for (i, s) in STYLES.iter().enumerate() {
+            assert_eq!(*s as usize, i, "{s:?}");
+        }
+    }
     use crate::rules::load;
 
     fn outcome(check: &str, report: &str) -> Outcome {

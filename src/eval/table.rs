@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::value::{Num, Origin, Text, Value};
+use super::value::{Num, Text, Value};
 use super::Ctx;
 use crate::document::{CellKind, Table};
 
@@ -132,43 +132,41 @@ impl Ctx<'_> {
         else {
             return Value::None;
         };
-        let col_name = if col.label.is_empty() {
-            format!("第{}列", ci + 1)
-        } else {
-            leaf(&col.label).to_string()
+        let what = || -> Arc<str> {
+            let col_name = if col.label.is_empty() {
+                format!("第{}列", ci + 1)
+            } else {
+                leaf(&col.label).to_string()
+            };
+            let row_name = if row.label.is_empty() {
+                format!("第{}行", ri + 1)
+            } else {
+                leaf(&row.label).to_string()
+            };
+            Arc::from(format!("{row_name}·{col_name}").as_str())
         };
-        let row_name = if row.label.is_empty() {
-            format!("第{}行", ri + 1)
-        } else {
-            leaf(&row.label).to_string()
-        };
-        let what: Arc<str> = Arc::from(format!("{row_name}·{col_name}").as_str());
-        let (value, precision, stated, written) = match cell.kind {
+        let (value, precision, stated) = match cell.kind {
             CellKind::Number => (
                 cell.value.unwrap_or(0.0),
                 cell.precision,
                 Some(cell.at.span),
-                self.written(cell.at.span),
             ),
-            CellKind::Blank => (0.0, 0.0, None, Arc::from("空(0)")),
-            CellKind::Dash => (
-                0.0,
-                0.0,
-                None,
-                Arc::from(format!("{}(0)", cell.at.text).as_str()),
-            ),
+            CellKind::Blank | CellKind::Dash => (0.0, 0.0, None),
             CellKind::Text => return Value::None,
+        };
+        let written = || -> Arc<str> {
+            match cell.kind {
+                CellKind::Blank => Arc::from("空(0)"),
+                CellKind::Dash => Arc::from(format!("{}(0)", cell.at.text).as_str()),
+                _ => self.written(cell.at.span),
+            }
         };
         Value::Num(Num {
             value,
             precision,
             percent: false,
             approx: false,
-            origins: vec![Origin {
-                span: cell.at.span,
-                what,
-                written,
-            }],
+            origins: self.origin_written(cell.at.span, what, written),
             stated,
         })
     }
