@@ -99,7 +99,7 @@ pub fn setup(choice: &ConfigChoice, flags: &Flags) -> Result<Setup, BatchError> 
     for dir in &effective.rules {
         sources.extend(rules::dir_sources(dir)?);
     }
-    let mut rules = rules::load_with(&sources, &config.param_overrides(), &effective.limits())?;
+    let mut rules = rules::load_deferred(&sources, &config.param_overrides(), &effective.limits())?;
     config.check_selectors(&rules)?;
     effective.apply(&mut rules);
     let per_file = PerFileIgnores::new(&config).map_err(BatchError::Glob)?;

@@ -265,6 +265,9 @@ struct TestToml {
 /// Sources of rule files for one pack: (display name, contents).
 pub type PackSource = (String, Vec<(String, Arc<str>)>);
 
+/// How the names of the embedded rule files start.
+const BUILTIN_PREFIX: &str = "<built-in>/";
+
 /// The built-in packs, from the embedded files.
 pub fn builtin_sources() -> Vec<PackSource> {
     let mut packs: BTreeMap<String, Vec<(String, Arc<str>)>> = BTreeMap::new();
@@ -273,7 +276,7 @@ pub fn builtin_sources() -> Vec<PackSource> {
         packs
             .entry(pack.to_string())
             .or_default()
-            .push((format!("<built-in>/{path}"), Arc::from(*text)));
+            .push((format!("{BUILTIN_PREFIX}{path}"), Arc::from(*text)));
     }
     packs.into_iter().collect()
 }
@@ -342,6 +345,8 @@ fn read_all(files: &[PathBuf]) -> Result<Vec<(String, Arc<str>)>, RuleIoError> {
 struct Loader {
     errors: Vec<RuleError>,
     limits: Limits,
+    /// Compile the built-in pack's regexes on first use (see [`load_deferred`]).
+    defer_builtin_regexes: bool,
 }
 
 impl Loader {
@@ -431,6 +436,13 @@ impl Loader {
             }
         };
         checker.set_regex_size_limit(self.limits.max_regex_size);
+        // The built-in pack's patterns all compile under the default limits (its tests
+        // and `rules check` compile them eagerly); a smaller limit is checked now.
+        checker.defer_regexes(
+            self.defer_builtin_regexes
+                && file.name.starts_with(BUILTIN_PREFIX)
+                && self.limits.max_regex_size >= crate::limits::DEFAULT_MAX_REGEX_SIZE,
+        );
         let ty = checker.check_expecting(&mut expr, want);
         let errors = checker.take_errors();
         let ok = errors.is_empty();
@@ -541,6 +553,9 @@ fn template_bindings(check: &Expr, globals: &HashMap<String, Type>) -> Vec<(Stri
     let mut e = check.clone();
     loop {
         let mut c = Checker::new(globals);
+        // Only the types are wanted (the check was compiled already): compiling its
+        // regexes again would be waste.
+        c.defer_regexes(true);
         for (n, t) in &out {
             c.bind(n, t.clone());
         }
@@ -601,9 +616,30 @@ pub fn load_with(
     overrides: &[ParamOverride],
     limits: &Limits,
 ) -> Result<RuleSet, RuleLoadErrors> {
+    load_impl(sources, overrides, limits, false)
+}
+
+/// [`load_with`] for a check run: the built-in pack's regexes are compiled when a
+/// report first needs them, not now (they are known to compile; rule files of the
+/// user's are checked in full as ever). A one-file run builds a fraction of them.
+pub fn load_deferred(
+    sources: &[PackSource],
+    overrides: &[ParamOverride],
+    limits: &Limits,
+) -> Result<RuleSet, RuleLoadErrors> {
+    load_impl(sources, overrides, limits, true)
+}
+
+fn load_impl(
+    sources: &[PackSource],
+    overrides: &[ParamOverride],
+    limits: &Limits,
+    defer_builtin_regexes: bool,
+) -> Result<RuleSet, RuleLoadErrors> {
     let mut loader = Loader {
         errors: Vec::new(),
         limits: *limits,
+        defer_builtin_regexes,
     };
     for o in overrides {
         if !sources.iter().any(|(p, _)| *p == o.pack) {
@@ -778,6 +814,7 @@ pub fn load_with(
                 let mut local = Loader {
                     errors: Vec::new(),
                     limits,
+                    defer_builtin_regexes,
                 };
                 let rule = compile_rule(&mut local, &globals, file, r, id, severity, pack_index);
                 (rule, local.errors)
@@ -874,6 +911,8 @@ fn let_types(lets: &BTreeMap<String, (Arc<RuleFile>, Spanned<String>)>) -> HashM
     let mut scratch = Loader {
         errors: Vec::new(),
         limits: Limits::default(),
+        // Only the types are wanted: nothing of this compilation is kept.
+        defer_builtin_regexes: true,
     };
     let mut globals = base_globals();
     let mut out = HashMap::new();
@@ -1089,6 +1128,51 @@ mod tests {
         let text = "[[rule]]\nid = \"r\"\nmessage = \"{m.rate} vs {m.a}\"\ncheck = 'all m in matches(/(?<rate>\\d+%)(?<a>x)/): m.rate > 0'\n";
         let set = load_one(text).expect("loads");
         assert_eq!(set.rules[0].message.len(), 3);
+    }
+
+    #[test]
+    fn builtin_regexes_are_compiled_on_first_use_in_check_runs_only() {
+        let regex_of = |set: &RuleSet| {
+            let rule = set
+                .rules
+                .iter()
+                .find(|r| r.id == "ogi/damaged-text")
+                .unwrap();
+            match &rule.check.expr.kind {
+                ExprKind::Let { value, .. } => match &value.kind {
+                    ExprKind::Regex(lit) => lit.compiled.clone().unwrap(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        };
+        let eager = load(&builtin_sources()).unwrap();
+        assert!(regex_of(&eager).is_compiled());
+        let limits = Limits::default();
+        let deferred = load_deferred(&builtin_sources(), &[], &limits).unwrap();
+        let p = regex_of(&deferred);
+        assert!(!p.is_compiled());
+        assert!(p.regex().is_some());
+        assert!(p.is_compiled());
+        // A smaller regex limit than the default is checked at load time.
+        let small = Limits {
+            max_regex_size: 1000,
+            ..Limits::default()
+        };
+        assert!(load_deferred(&builtin_sources(), &[], &small).is_err());
+        // The user's rule files are always checked in full.
+        let user = vec![(
+            "u".to_string(),
+            vec![(
+                "u/r.toml".to_string(),
+                Arc::from("[[rule]]\nid = \"r\"\nmessage = \"m\"\ncheck = 'count(matches(/\\w{1000}\\w{1000}/)) == 0'\n"),
+            )],
+        )];
+        let tight = Limits {
+            max_regex_size: 100_000,
+            ..Limits::default()
+        };
+        assert!(load_deferred(&user, &[], &tight).is_err());
     }
 
     #[test]

@@ -32,8 +32,8 @@ pub struct RegexLit {
     pub flags: String,
     /// Where the pattern (without slashes) stands in the expression text.
     pub pattern_span: Span,
-    /// The compiled regex, filled in by the checker.
-    pub compiled: Option<Arc<regex::Regex>>,
+    /// The checked pattern (compiled now or on first use), filled in by the checker.
+    pub compiled: Option<Arc<super::pattern::Pattern>>,
 }
 
 /// Unary operators.

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::pattern::Pattern;
+
 use super::ast::{BinOp, CmpOp, Expr, ExprKind, Ident, RegexLit, UnOp};
 use super::types::{did_you_mean, function, members, Type, FUNCTIONS, LIST_FUNCTIONS};
 use crate::span::Span;
@@ -28,6 +30,7 @@ pub struct Checker<'g> {
     locals: Vec<(String, Type)>,
     errors: Vec<CheckError>,
     regex_size_limit: usize,
+    defer_regexes: bool,
 }
 
 impl<'g> Checker<'g> {
@@ -38,7 +41,14 @@ impl<'g> Checker<'g> {
             locals: Vec::new(),
             errors: Vec::new(),
             regex_size_limit: DEFAULT_REGEX_SIZE_LIMIT,
+            defer_regexes: false,
         }
+    }
+
+    /// Compile regexes on first use instead of now. Only for patterns known to compile
+    /// (see [`super::pattern::Pattern`]): a deferred compilation reports no error.
+    pub fn defer_regexes(&mut self, defer: bool) {
+        self.defer_regexes = defer;
     }
 
     /// Refuse regexes larger than `bytes` (pattern or compiled) from now on.
@@ -448,9 +458,7 @@ impl<'g> Checker<'g> {
                         let groups = match &args[re].kind {
                             ExprKind::Regex(RegexLit {
                                 compiled: Some(r), ..
-                            }) => Some(Arc::new(
-                                r.capture_names().flatten().map(String::from).collect(),
-                            )),
+                            }) => Some(Arc::new(r.group_names().to_vec())),
                             _ => None,
                         };
                         Type::list(Type::Match(groups))
@@ -597,8 +605,9 @@ impl<'g> Checker<'g> {
                 return;
             }
         };
-        match super::pattern::compile(&r.pattern, &ast, &r.flags, self.regex_size_limit) {
-            Ok(re) => r.compiled = Some(re),
+        let eager = !self.defer_regexes;
+        match Pattern::new(&r.pattern, &ast, &r.flags, self.regex_size_limit, eager) {
+            Ok(p) => r.compiled = Some(Arc::new(p)),
             Err(e) => {
                 let msg = match e {
                     regex::Error::CompiledTooBig(limit) => {

@@ -1,5 +1,6 @@
-//! Compiling the DSL's regex literals: `\d` means the ASCII digits, and each distinct
-//! pattern is compiled once per process.
+//! Compiling the DSL's regex literals: `\d` means the ASCII digits, each distinct
+//! pattern is compiled once per process, and the built-in rules' patterns only when a
+//! report first needs them.
 //!
 //! Why `\d` is `[0-9]`: rules run on folded text, where full-width digits are already
 //! ASCII, and the regex crate's Unicode `\d` (some 70 ranges) makes every bounded
@@ -10,7 +11,74 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use regex_syntax::ast::{self, Ast, ClassPerlKind, ClassSetItem};
+use regex_syntax::ast::{self, Ast, ClassPerlKind, ClassSetItem, GroupKind};
+
+/// A regex literal of a rule, checked, and compiled now or on first use.
+///
+/// Compiling is most of what loading the built-in pack costs (70 patterns, half of a
+/// one-file run), and a report seldom needs them all: a rule that does not apply, or
+/// passes, never builds the regexes of its message. Only patterns already known to
+/// compile are deferred — the built-in pack's, under limits no smaller than the
+/// defaults, which `reportlint rules check` and the test suite compile eagerly — so a
+/// deferred compilation cannot fail.
+#[derive(Debug)]
+pub struct Pattern {
+    written: String,
+    source: String,
+    flags: String,
+    size_limit: usize,
+    group_names: Vec<String>,
+    compiled: OnceLock<Option<Arc<regex::Regex>>>,
+}
+
+impl Pattern {
+    /// Check `pattern` (parsed as `ast`); compile it now when `eager`.
+    pub fn new(
+        pattern: &str,
+        ast: &Ast,
+        flags: &str,
+        size_limit: usize,
+        eager: bool,
+    ) -> Result<Pattern, regex::Error> {
+        let (source, group_names) = ascii_digits_and_groups(pattern, ast);
+        let p = Pattern {
+            written: pattern.to_string(),
+            source: source.into_owned(),
+            flags: flags.to_string(),
+            size_limit,
+            group_names,
+            compiled: OnceLock::new(),
+        };
+        if eager {
+            let re = compile_source(&p.source, &p.flags, p.size_limit)?;
+            let _ = p.compiled.set(Some(re));
+        }
+        Ok(p)
+    }
+
+    /// The compiled regex (compiling it on first use); None only if a deferred
+    /// compilation failed, which the rule pack's tests rule out.
+    pub fn regex(&self) -> Option<&Arc<regex::Regex>> {
+        self.compiled
+            .get_or_init(|| compile_source(&self.source, &self.flags, self.size_limit).ok())
+            .as_ref()
+    }
+
+    /// Whether the regex has been compiled yet.
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
+    /// The named groups, in order.
+    pub fn group_names(&self) -> &[String] {
+        &self.group_names
+    }
+
+    /// The pattern as the rule wrote it.
+    pub fn as_written(&self) -> &str {
+        &self.written
+    }
+}
 
 /// Compiled patterns by (pattern, flags, size limit). Bounded so a fuzzer or a long
 /// session that loads endless rule files does not grow it without end.
@@ -26,13 +94,21 @@ pub fn compile(
     flags: &str,
     size_limit: usize,
 ) -> Result<Arc<regex::Regex>, regex::Error> {
-    let key = (pattern.to_string(), flags.to_string(), size_limit);
+    compile_source(&ascii_digits(pattern, ast), flags, size_limit)
+}
+
+/// Compile an already rewritten pattern, through the cache.
+fn compile_source(
+    source: &str,
+    flags: &str,
+    size_limit: usize,
+) -> Result<Arc<regex::Regex>, regex::Error> {
+    let key = (source.to_string(), flags.to_string(), size_limit);
     let cache = CACHE.get_or_init(Default::default);
     if let Some(re) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(re);
     }
-    let source = ascii_digits(pattern, ast);
-    let mut b = regex::RegexBuilder::new(&source);
+    let mut b = regex::RegexBuilder::new(source);
     b.size_limit(size_limit).dfa_size_limit(size_limit);
     for f in flags.chars() {
         match f {
@@ -55,34 +131,53 @@ pub fn compile(
 /// `pattern` with every `\d` written `[0-9]` and every `\D` `[^0-9]` (both also valid
 /// inside a bracketed class, as nested classes).
 pub fn ascii_digits<'p>(pattern: &'p str, ast: &Ast) -> Cow<'p, str> {
-    struct Digits(Vec<(ast::Span, bool)>);
-    impl ast::Visitor for Digits {
-        type Output = Vec<(ast::Span, bool)>;
+    ascii_digits_and_groups(pattern, ast).0
+}
+
+/// [`ascii_digits`], and the names of the pattern's named groups in order.
+fn ascii_digits_and_groups<'p>(pattern: &'p str, ast: &Ast) -> (Cow<'p, str>, Vec<String>) {
+    #[derive(Default)]
+    struct Found {
+        digits: Vec<(ast::Span, bool)>,
+        names: Vec<String>,
+    }
+    impl ast::Visitor for Found {
+        type Output = Found;
         type Err = ();
-        fn finish(self) -> Result<Self::Output, ()> {
-            Ok(self.0)
+        fn finish(self) -> Result<Found, ()> {
+            Ok(self)
         }
         fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
-            if let Ast::ClassPerl(p) = ast {
-                if p.kind == ClassPerlKind::Digit {
-                    self.0.push((p.span, p.negated));
+            match ast {
+                Ast::ClassPerl(p) if p.kind == ClassPerlKind::Digit => {
+                    self.digits.push((p.span, p.negated));
                 }
+                // Groups are visited in the order they open: capture index order.
+                Ast::Group(g) => {
+                    if let GroupKind::CaptureName { name, .. } = &g.kind {
+                        self.names.push(name.name.clone());
+                    }
+                }
+                _ => {}
             }
             Ok(())
         }
         fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), ()> {
             if let ClassSetItem::Perl(p) = item {
                 if p.kind == ClassPerlKind::Digit {
-                    self.0.push((p.span, p.negated));
+                    self.digits.push((p.span, p.negated));
                 }
             }
             Ok(())
         }
     }
     // The visitor keeps its own stack: no recursion on deeply nested patterns.
-    let mut found = ast::visit(ast, Digits(Vec::new())).unwrap_or_default();
+    let Found {
+        digits: mut found,
+        names,
+    } = ast::visit(ast, Found::default()).unwrap_or_default();
     if found.is_empty() {
-        return Cow::Borrowed(pattern);
+        return (Cow::Borrowed(pattern), names);
     }
     found.sort_by_key(|(s, _)| s.start.offset);
     let mut out = String::with_capacity(pattern.len() + 4 * found.len());
@@ -97,7 +192,7 @@ pub fn ascii_digits<'p>(pattern: &'p str, ast: &Ast) -> Cow<'p, str> {
         at = end;
     }
     out.push_str(&pattern[at..]);
-    Cow::Owned(out)
+    (Cow::Owned(out), names)
 }
 
 #[cfg(test)]
@@ -136,6 +231,25 @@ mod tests {
         // Only ASCII digits: the fold stage has turned full-width ones into ASCII.
         let re = compile(r"\d", &ast_of(r"\d"), "", 1 << 20).unwrap();
         assert!(!re.is_match("٣"));
+    }
+
+    #[test]
+    fn deferred_patterns_compile_on_first_use_and_know_their_groups() {
+        let p = r"(?<a>\d+)(?:x)(?<b>y)?";
+        let ast = ast::parse::Parser::new().parse(p).unwrap();
+        let lazy = Pattern::new(p, &ast, "", 1 << 20, false).unwrap();
+        assert!(lazy.compiled.get().is_none());
+        assert_eq!(lazy.group_names(), ["a", "b"]);
+        let re = lazy.regex().unwrap();
+        let names: Vec<_> = re.capture_names().flatten().collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(lazy.as_written(), p);
+        let eager = Pattern::new(p, &ast, "", 1 << 20, true).unwrap();
+        assert!(eager.compiled.get().is_some());
+        // Too big for its limit: an eager pattern says so at once.
+        let big = r"\w{1000}";
+        let ast = ast::parse::Parser::new().parse(big).unwrap();
+        assert!(Pattern::new(big, &ast, "", 1000, true).is_err());
     }
 
     #[test]

@@ -559,7 +559,7 @@ impl<'a> Ctx<'a> {
                 span: None,
                 folded: None,
             }),
-            ExprKind::Regex(r) => match &r.compiled {
+            ExprKind::Regex(r) => match r.compiled.as_ref().and_then(|p| p.regex()) {
                 Some(re) => Value::Regex(re.clone()),
                 None => Value::None,
             },
