@@ -298,6 +298,7 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
     };
     let mut message = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
+            let positives = after_operand(positives);
             // Several grammar rules share a description (`.member`, `-`): say each once.
             let mut seen: Vec<&str> = Vec::new();
             for d in positives
@@ -336,9 +337,51 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
     SyntaxError { message, span }
 }
 
+/// Every rule that may follow an operand: an operator or a postfix.
+const AFTER_OPERAND: [Rule; 16] = [
+    Rule::implies,
+    Rule::or,
+    Rule::and,
+    Rule::within,
+    Rule::eq,
+    Rule::ne,
+    Rule::le,
+    Rule::ge,
+    Rule::lt,
+    Rule::gt,
+    Rule::approx,
+    Rule::add,
+    Rule::sub,
+    Rule::mul,
+    Rule::div,
+    Rule::member,
+];
+
+/// The grammar tries operators and postfixes only where a lookahead sees one of their
+/// first characters (cheaper) and otherwise fails `operand_end` in their place. Where
+/// any of them was expected, all of them were, as before the lookaheads: name them all.
+fn after_operand(positives: &[Rule]) -> Vec<Rule> {
+    let mut all: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|r| *r != Rule::operand_end)
+        .collect();
+    let operand_done =
+        |r: &Rule| AFTER_OPERAND.contains(r) || matches!(r, Rule::index | Rule::operand_end);
+    if positives.iter().any(operand_done) {
+        all.extend(AFTER_OPERAND);
+        all.push(Rule::index);
+        // pest lists rules in grammar order; keep that order.
+        all.sort();
+        all.dedup();
+    }
+    all
+}
+
 fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of expression",
+        Rule::operand_end => "an operator",
         Rule::expr | Rule::postfix_expr => "an expression",
         Rule::infix => "an operator",
         Rule::implies => "`=>`",
@@ -379,7 +422,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::regex_flags => "regex flags",
         Rule::boolean => "`true` or `false`",
         Rule::none_lit => "`none`",
-        Rule::ident | Rule::keyword => "a name",
+        Rule::ident => "a name",
         _ => "something else",
     }
 }
