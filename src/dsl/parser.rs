@@ -42,6 +42,7 @@ fn pratt() -> &'static PrattParser<Rule> {
             .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
             .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
             .op(Op::prefix(Rule::neg))
+            .op(Op::postfix(Rule::member) | Op::postfix(Rule::index) | Op::postfix(Rule::call_args))
     })
 }
 
@@ -337,6 +338,23 @@ fn syntax_error(e: pest::error::Error<Rule>) -> SyntaxError {
     SyntaxError { message, span }
 }
 
+/// Every rule that may begin an operand (and the keywords that do).
+const OPERAND_START: [Rule; 13] = [
+    Rule::quant_kind,
+    Rule::kw_let,
+    Rule::kw_if,
+    Rule::ident,
+    Rule::string,
+    Rule::number,
+    Rule::regex,
+    Rule::list,
+    Rule::quantifier,
+    Rule::let_expr,
+    Rule::if_expr,
+    Rule::boolean,
+    Rule::none_lit,
+];
+
 /// Every rule that may follow an operand: an operator or a postfix.
 const AFTER_OPERAND: [Rule; 16] = [
     Rule::implies,
@@ -361,11 +379,18 @@ const AFTER_OPERAND: [Rule; 16] = [
 /// first characters (cheaper) and otherwise fails `operand_end` in their place. Where
 /// any of them was expected, all of them were, as before the lookaheads: name them all.
 fn after_operand(positives: &[Rule]) -> Vec<Rule> {
+    // Where an operand may start, pest lists each kind of operand it tried (a number
+    // is only ever tried there): "an expression" says it.
+    let operand_start = positives.contains(&Rule::number);
     let mut all: Vec<Rule> = positives
         .iter()
         .copied()
         .filter(|r| *r != Rule::operand_end)
+        .filter(|r| !(operand_start && OPERAND_START.contains(r)))
         .collect();
+    if operand_start {
+        all.push(Rule::expr);
+    }
     let operand_done =
         |r: &Rule| AFTER_OPERAND.contains(r) || matches!(r, Rule::index | Rule::operand_end);
     if positives.iter().any(operand_done) {
@@ -382,7 +407,7 @@ fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of expression",
         Rule::operand_end => "an operator",
-        Rule::expr | Rule::postfix_expr => "an expression",
+        Rule::expr => "an expression",
         Rule::infix => "an operator",
         Rule::implies => "`=>`",
         Rule::or => "`or`",
@@ -458,7 +483,8 @@ fn ident(p: Pair<'_, Rule>) -> Ident {
 
 fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
     pratt()
-        .map_primary(build_postfix)
+        .map_primary(build_primary)
+        .map_postfix(|lhs, op| build_postfix(lhs?, op))
         .map_prefix(|op, rhs| {
             let rhs = rhs?;
             let span = span_of(&op).cover(rhs.span);
@@ -526,60 +552,54 @@ fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
         .parse(pair.into_inner())
 }
 
-fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
-    let span = span_of(&pair);
-    let mut inner = pair.into_inner().peekable();
-    let first = next(&mut inner, span)?;
-    // A name and its `(…)` are siblings (the grammar reads the name once for both).
-    let mut expr = match inner.next_if(|p| p.as_rule() == Rule::call_args) {
-        Some(call_args) => build_call(first, call_args)?,
-        None => build_primary(first)?,
-    };
-    for post in inner {
-        let pspan = span_of(&post);
-        expr = match post.as_rule() {
-            Rule::member => {
-                let mut it = post.into_inner();
-                let name = ident(next(&mut it, pspan)?);
-                match it.next() {
-                    Some(method_args) => {
-                        let whole = expr.span.cover(pspan);
-                        let mut args = vec![expr];
-                        if let Some(a) = method_args.into_inner().next() {
-                            args.extend(build_args(a)?);
-                        }
-                        Expr {
-                            kind: ExprKind::Call { func: name, args },
-                            span: whole,
-                        }
-                    }
-                    None => {
-                        // Up to the name: the pair may take in blanks that follow it.
-                        let whole = expr.span.cover(name.span);
-                        Expr {
-                            kind: ExprKind::Member(Box::new(expr), name),
-                            span: whole,
-                        }
-                    }
-                }
-            }
-            Rule::index => {
-                let whole = expr.span.cover(pspan);
-                let i = build_expr(next(&mut post.into_inner(), pspan)?)?;
-                Expr {
-                    kind: ExprKind::Index(Box::new(expr), Box::new(i)),
-                    span: whole,
-                }
-            }
+/// `.member`, `.method(…)`, `[index]` or, right after a name, `(…)`: the grammar
+/// lists them after their operand, as the Pratt parser's postfix operators.
+fn build_postfix(expr: Expr, post: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
+    let pspan = span_of(&post);
+    Ok(match post.as_rule() {
+        Rule::call_args => match expr.kind {
+            ExprKind::Var(func) => build_call(func, post)?,
             _ => return Err(unexpected(&post)),
-        };
-    }
-    Ok(expr)
+        },
+        Rule::member => {
+            let mut it = post.into_inner();
+            let name = ident(next(&mut it, pspan)?);
+            match it.next() {
+                Some(method_args) => {
+                    let whole = expr.span.cover(pspan);
+                    let mut args = vec![expr];
+                    if let Some(a) = method_args.into_inner().next() {
+                        args.extend(build_args(a)?);
+                    }
+                    Expr {
+                        kind: ExprKind::Call { func: name, args },
+                        span: whole,
+                    }
+                }
+                None => {
+                    // Up to the name: the pair may take in blanks that follow it.
+                    let whole = expr.span.cover(name.span);
+                    Expr {
+                        kind: ExprKind::Member(Box::new(expr), name),
+                        span: whole,
+                    }
+                }
+            }
+        }
+        Rule::index => {
+            let whole = expr.span.cover(pspan);
+            let i = build_expr(next(&mut post.into_inner(), pspan)?)?;
+            Expr {
+                kind: ExprKind::Index(Box::new(expr), Box::new(i)),
+                span: whole,
+            }
+        }
+        _ => return Err(unexpected(&post)),
+    })
 }
 
 /// `name(…)`: a call, or a comprehension when `for` or `in` follows the first expression.
-fn build_call(name: Pair<'_, Rule>, call_args: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
-    let func = ident(name);
+fn build_call(func: Ident, call_args: Pair<'_, Rule>) -> Result<Expr, SyntaxError> {
     let span = func.span.cover(span_of(&call_args));
     let mut it = call_args.into_inner().peekable();
     let Some(first) = it.next() else {
@@ -647,15 +667,8 @@ fn bare_name(e: Pair<'_, Rule>) -> Result<Ident, SyntaxError> {
             .into(),
         span: Span::new(span.start, span.start + e.as_str().trim_end().len()),
     };
-    // expr → postfix_expr → ident, nothing else at either level.
-    let mut operands = e.clone().into_inner();
-    let (Some(operand), None) = (operands.next(), operands.next()) else {
-        return Err(not_a_name());
-    };
-    if operand.as_rule() != Rule::postfix_expr {
-        return Err(not_a_name());
-    }
-    let mut parts = operand.into_inner();
+    // A bare name is an expression of one pair, an `ident` (no operator, no postfix).
+    let mut parts = e.clone().into_inner();
     match (parts.next(), parts.next()) {
         (Some(name), None) if name.as_rule() == Rule::ident => Ok(ident(name)),
         _ => Err(not_a_name()),
