@@ -1142,4 +1142,47 @@ mod tests {
         let e = parse_expr("xs.first a").unwrap_err();
         assert!(!e.message.contains("`(`"), "{e:?}");
     }
+
+    /// `ident` skips the keyword check for names whose first letter begins no keyword:
+    /// names that start like a keyword are still names, keywords still are not.
+    #[test]
+    fn names_and_keywords() {
+        for name in [
+            "android",
+            "iffy",
+            "lettuce",
+            "nothing",
+            "orange",
+            "trueish",
+            "wherever",
+            "within_x",
+            "inx",
+            "elsewhere",
+            "fortune",
+            "thence",
+            "allx",
+            "anyone",
+            "nonesuch",
+            "falsey",
+            "Report",
+            "_x",
+            "a",
+            "e",
+            "z9",
+        ] {
+            assert_eq!(p(name), name);
+            assert_eq!(p(&format!("r.{name}")), format!("r.{name}"));
+        }
+        assert_eq!(p("true"), "true");
+        assert_eq!(p("none"), "none");
+        for bad in [
+            "r.in",
+            "r.where",
+            "f(then)",
+            "let if = 1; 2",
+            "all for in xs: 1",
+        ] {
+            assert!(parse_expr(bad).is_err(), "{bad}");
+        }
+    }
 }
