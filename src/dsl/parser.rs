@@ -46,9 +46,9 @@ fn pratt() -> &'static PrattParser<Rule> {
     })
 }
 
-/// Most grammar rule calls one parse may make (pest's process-wide budget): a backstop
-/// against backtracking blow-ups the grammar order does not already prevent. The
-/// built-in pack's largest expression needs a few thousand; a 1 MiB regex about 2 million.
+/// Most grammar rule calls one parse may make (pest's process-wide budget): a backstop.
+/// The grammar does not backtrack across nesting levels (calls and comprehensions are
+/// one rule), so parsing is linear and real rules stay far below it.
 const PEST_CALL_LIMIT: usize = 4_000_000;
 
 /// Parse one expression, refusing nesting deeper than the default limit
