@@ -1185,4 +1185,24 @@ mod tests {
             assert!(parse_expr(bad).is_err(), "{bad}");
         }
     }
+
+    /// A quantifier or `let` nested at the end of another and ending in `.name` ends
+    /// there, not after the newline that follows, as before `.name` and `.name(…)`
+    /// shared a rule (the built-in pack has both shapes; the outermost one's span runs
+    /// to the end of the text either way).
+    #[test]
+    fn nested_spans_end_at_a_trailing_member() {
+        let inner = |text: &str| match parse_expr(text).map(|e| e.kind) {
+            Ok(ExprKind::Quant { body, .. }) | Ok(ExprKind::Let { body, .. }) => body.span,
+            other => panic!("{text}: {other:?}"),
+        };
+        for text in [
+            "all s in xs: none t in ys: t.a == s.b\n",
+            "let a = 1; let b = 2; a == b and not t.u\n",
+        ] {
+            assert_eq!(inner(text).end, text.trim_end().len(), "{text:?}");
+        }
+        assert_eq!(p("a . f # c\n (x)"), "f(a, x)");
+        assert_eq!(p("a. # c\n b"), "a.b");
+    }
 }
