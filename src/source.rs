@@ -283,7 +283,7 @@ pub fn decode_as(
             Some(body) => (String::from_utf8_lossy(body).into_owned(), "UTF-8"),
             None => match declared {
                 InputEncoding::Declared(e) => (decode_with(e, bytes), e.name()),
-                InputEncoding::Auto => match std::str::from_utf8(bytes) {
+                InputEncoding::Auto => match simdutf8::basic::from_utf8(bytes) {
                     Ok(text) => (text.to_owned(), "UTF-8"),
                     Err(_) => decode_detected(bytes),
                 },
@@ -392,7 +392,7 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> String {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 #[cfg(test)]
