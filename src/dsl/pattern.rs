@@ -28,6 +28,7 @@ pub struct Pattern {
     flags: String,
     size_limit: usize,
     group_names: Vec<String>,
+    has_assertions: bool,
     compiled: OnceLock<Option<Arc<regex::Regex>>>,
 }
 
@@ -40,13 +41,14 @@ impl Pattern {
         size_limit: usize,
         eager: bool,
     ) -> Result<Pattern, regex::Error> {
-        let (source, group_names) = ascii_digits_and_groups(pattern, ast);
+        let (source, found) = rewrite(pattern, ast);
         let p = Pattern {
             written: pattern.to_string(),
             source: source.into_owned(),
             flags: flags.to_string(),
             size_limit,
-            group_names,
+            group_names: found.names,
+            has_assertions: found.assertions,
             compiled: OnceLock::new(),
         };
         if eager {
@@ -67,6 +69,12 @@ impl Pattern {
     /// Whether the regex has been compiled yet.
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
+    }
+
+    /// Whether the pattern holds an assertion (`^ $ \b \B \A \z` and the like): only
+    /// then can whether it matches a piece of text depend on what surrounds the piece.
+    pub fn has_assertions(&self) -> bool {
+        self.has_assertions
     }
 
     /// The named groups, in order.
@@ -131,53 +139,60 @@ fn compile_source(
 /// `pattern` with every `\d` written `[0-9]` and every `\D` `[^0-9]` (both also valid
 /// inside a bracketed class, as nested classes).
 pub fn ascii_digits<'p>(pattern: &'p str, ast: &Ast) -> Cow<'p, str> {
-    ascii_digits_and_groups(pattern, ast).0
+    rewrite(pattern, ast).0
 }
 
-/// [`ascii_digits`], and the names of the pattern's named groups in order.
-fn ascii_digits_and_groups<'p>(pattern: &'p str, ast: &Ast) -> (Cow<'p, str>, Vec<String>) {
-    #[derive(Default)]
-    struct Found {
-        digits: Vec<(ast::Span, bool)>,
-        names: Vec<String>,
+/// What a pattern's syntax tree shows: its `\d`s, its named groups, its assertions.
+#[derive(Default)]
+struct Found {
+    digits: Vec<(ast::Span, bool)>,
+    names: Vec<String>,
+    assertions: bool,
+}
+
+impl ast::Visitor for Found {
+    type Output = Found;
+    type Err = ();
+    fn finish(self) -> Result<Found, ()> {
+        Ok(self)
     }
-    impl ast::Visitor for Found {
-        type Output = Found;
-        type Err = ();
-        fn finish(self) -> Result<Found, ()> {
-            Ok(self)
-        }
-        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
-            match ast {
-                Ast::ClassPerl(p) if p.kind == ClassPerlKind::Digit => {
-                    self.digits.push((p.span, p.negated));
-                }
-                // Groups are visited in the order they open: capture index order.
-                Ast::Group(g) => {
-                    if let GroupKind::CaptureName { name, .. } = &g.kind {
-                        self.names.push(name.name.clone());
-                    }
-                }
-                _ => {}
+    fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+        match ast {
+            Ast::ClassPerl(p) if p.kind == ClassPerlKind::Digit => {
+                self.digits.push((p.span, p.negated));
             }
-            Ok(())
-        }
-        fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), ()> {
-            if let ClassSetItem::Perl(p) = item {
-                if p.kind == ClassPerlKind::Digit {
-                    self.digits.push((p.span, p.negated));
+            // Groups are visited in the order they open: capture index order.
+            Ast::Group(g) => {
+                if let GroupKind::CaptureName { name, .. } = &g.kind {
+                    self.names.push(name.name.clone());
                 }
             }
-            Ok(())
+            Ast::Assertion(_) => self.assertions = true,
+            _ => {}
         }
+        Ok(())
     }
+    fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), ()> {
+        if let ClassSetItem::Perl(p) = item {
+            if p.kind == ClassPerlKind::Digit {
+                self.digits.push((p.span, p.negated));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`ascii_digits`], and what else the syntax tree shows.
+fn rewrite<'p>(pattern: &'p str, ast: &Ast) -> (Cow<'p, str>, Found) {
     // The visitor keeps its own stack: no recursion on deeply nested patterns.
-    let Found {
-        digits: mut found,
-        names,
-    } = ast::visit(ast, Found::default()).unwrap_or_default();
+    // A visit that cannot finish (it always does) says "assertions": the safe answer.
+    let mut info = ast::visit(ast, Found::default()).unwrap_or(Found {
+        assertions: true,
+        ..Found::default()
+    });
+    let mut found = std::mem::take(&mut info.digits);
     if found.is_empty() {
-        return (Cow::Borrowed(pattern), names);
+        return (Cow::Borrowed(pattern), info);
     }
     found.sort_by_key(|(s, _)| s.start.offset);
     let mut out = String::with_capacity(pattern.len() + 4 * found.len());
@@ -192,7 +207,7 @@ fn ascii_digits_and_groups<'p>(pattern: &'p str, ast: &Ast) -> (Cow<'p, str>, Ve
         at = end;
     }
     out.push_str(&pattern[at..]);
-    (Cow::Owned(out), names)
+    (Cow::Owned(out), info)
 }
 
 #[cfg(test)]
@@ -244,6 +259,22 @@ mod tests {
         let names: Vec<_> = re.capture_names().flatten().collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(lazy.as_written(), p);
+        assert!(!lazy.has_assertions());
+        for (p, look) in [
+            (r"^a", true),
+            (r"a\b", true),
+            (r"[^。]{0,12}费", false),
+            (r"(?m)x$", true),
+        ] {
+            let ast = ast::parse::Parser::new().parse(p).unwrap();
+            assert_eq!(
+                Pattern::new(p, &ast, "", 1 << 20, false)
+                    .unwrap()
+                    .has_assertions(),
+                look,
+                "{p}"
+            );
+        }
         let eager = Pattern::new(p, &ast, "", 1 << 20, true).unwrap();
         assert!(eager.compiled.get().is_some());
         // Too big for its limit: an eager pattern says so at once.

@@ -61,6 +61,9 @@ pub struct Ctx<'a> {
     /// Per regex (by address; the rules outlive the context): whether it matches
     /// anywhere in the folded report. See [`Ctx::cannot_match`].
     anywhere: RefCell<HashMap<usize, bool>>,
+    /// Regexes (by address) whose pattern has no assertions, noted as their literals
+    /// are evaluated: the ones [`Ctx::cannot_match`] may answer for.
+    assertion_free: RefCell<std::collections::HashSet<usize>>,
     /// `matches(scope, re)` over a piece of the report, by (regex address, folded
     /// start, length): a failing rule's message and its explained re-evaluation ask
     /// for the same matches again.
@@ -89,6 +92,7 @@ impl<'a> Ctx<'a> {
             lines: RefCell::new(None),
             whole_text: RefCell::new(None),
             anywhere: RefCell::new(HashMap::new()),
+            assertion_free: RefCell::new(std::collections::HashSet::new()),
             found: RefCell::new(HashMap::new()),
             style_names: STYLES.map(|s| Arc::from(style_name(s))),
             empty: Arc::new(Vec::new()),
@@ -102,8 +106,8 @@ impl<'a> Ctx<'a> {
     /// piece of text the same wherever the text stands, so if it matches nowhere in the
     /// whole folded report it matches nowhere in any part of it: one scan of the report
     /// per regex then answers `matches(line, re)` for every line that cannot match.
-    /// The assertion test is on the pattern's characters and errs on the safe side
-    /// (`[^…]` counts as an assertion).
+    /// Whether a regex has assertions comes from its syntax tree, recorded when its
+    /// literal is evaluated (every regex value comes from one); unknown counts as yes.
     fn cannot_match(&self, re: &Arc<regex::Regex>, base: Option<usize>) -> bool {
         if base.is_none() {
             return false;
@@ -112,11 +116,7 @@ impl<'a> Ctx<'a> {
         if let Some(&found) = self.anywhere.borrow().get(&key) {
             return !found;
         }
-        let pattern = re.as_str();
-        let has_look = pattern.contains(['^', '$'])
-            || ["\\b", "\\B", "\\A", "\\z", "\\<", "\\>"]
-                .iter()
-                .any(|a| pattern.contains(a));
+        let has_look = !self.assertion_free.borrow().contains(&key);
         let found = has_look || re.is_match(&self.folded.text);
         self.anywhere.borrow_mut().insert(key, found);
         !found
@@ -559,8 +559,15 @@ impl<'a> Ctx<'a> {
                 span: None,
                 folded: None,
             }),
-            ExprKind::Regex(r) => match r.compiled.as_ref().and_then(|p| p.regex()) {
-                Some(re) => Value::Regex(re.clone()),
+            ExprKind::Regex(r) => match r.compiled.as_ref().and_then(|p| Some((p, p.regex()?))) {
+                Some((p, re)) => {
+                    if !p.has_assertions() {
+                        self.assertion_free
+                            .borrow_mut()
+                            .insert(Arc::as_ptr(re) as usize);
+                    }
+                    Value::Regex(re.clone())
+                }
                 None => Value::None,
             },
             ExprKind::Var(id) => {
@@ -1221,8 +1228,11 @@ impl<'a> Ctx<'a> {
                 let Some((hay, base)) = self.scope_text(scope) else {
                     return Value::None;
                 };
+                // A regex found nowhere in the report is found in no piece of it.
+                let absent = matches!(pat, Value::Regex(re) if self.cannot_match(re, base));
                 // Where in `hay` the pattern stands, if it does.
                 let found: Option<std::ops::Range<usize>> = match (name, pat) {
+                    _ if absent => None,
                     ("contains", Value::Regex(re)) => re.find(hay).map(|m| m.range()),
                     ("starts_with", Value::Regex(re)) => {
                         re.find(hay).filter(|m| m.start() == 0).map(|m| m.range())
@@ -1742,6 +1752,26 @@ mod tests {
         // `\b` at the edge of a line piece.
         assert!(matches!(
             outcome(&line_rule(r"\b末行"), report),
+            Outcome::Fail(_)
+        ));
+        // `contains`, `starts_with` and `ends_with` take the same shortcut: a negated
+        // class is no assertion, so an absent `[^…]` regex skips every line, and a
+        // present one is still found.
+        let contains = |f: &str, re: &str| format!("none l in report.lines: {f}(l, /{re}/)");
+        assert_eq!(
+            outcome(&contains("contains", "有[^。]{0,3}乡镇"), report),
+            Outcome::Pass
+        );
+        assert!(matches!(
+            outcome(&contains("contains", "有[^。]{0,3}街道"), report),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            outcome(&contains("starts_with", "^附件:$"), report),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            outcome(&contains("ends_with", "末行$"), report),
             Outcome::Fail(_)
         ));
     }
