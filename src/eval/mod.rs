@@ -94,7 +94,8 @@ impl<'a> Ctx<'a> {
             anywhere: RefCell::new(HashMap::new()),
             assertion_free: RefCell::new(std::collections::HashSet::new()),
             found: RefCell::new(HashMap::new()),
-            style_names: STYLES.map(|s| Arc::from(style_name(s))),
+            // `NumberingStyle::ALL` is in declaration order, so `style as usize` indexes it.
+            style_names: NumberingStyle::ALL.map(|s| Arc::from(style_name(s))),
             empty: Arc::new(Vec::new()),
         }
     }
@@ -1424,16 +1425,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Every numbering style, in declaration order (`style as usize` indexes it).
-const STYLES: [NumberingStyle; 6] = [
-    NumberingStyle::Part,
-    NumberingStyle::Chinese,
-    NumberingStyle::ChineseParen,
-    NumberingStyle::Arabic,
-    NumberingStyle::ArabicParen,
-    NumberingStyle::Circled,
-];
-
 fn style_name(s: NumberingStyle) -> &'static str {
     match s {
         NumberingStyle::Part => "part",
@@ -1585,7 +1576,7 @@ mod tests {
 
     #[test]
     fn styles_are_indexed_by_their_discriminant() {
-        for (i, s) in STYLES.iter().enumerate() {
+        for (i, s) in NumberingStyle::ALL.iter().enumerate() {
             assert_eq!(*s as usize, i, "{s:?}");
         }
     }
