@@ -1,6 +1,7 @@
 //! Embeds the built-in rule packs (`rules/**/*.toml`) in the binary, so
 //! `reportlint check FILE` needs no setup.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,49 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+#[path = "src/fold_table.rs"]
+mod fold_table;
+
+/// The fold table as Rust statics (the bounds must match `src/fold.rs`).
+fn ts_table(root: &Path) -> String {
+    const TABLE_START: u32 = 0x3400;
+    const DENSE_END: u32 = 0xA000;
+    let data = root.join("data/opencc/TSCharacters.txt");
+    println!("cargo:rerun-if-changed={}", data.display());
+    let text = fs::read_to_string(&data).expect("read data/opencc/TSCharacters.txt");
+    let pairs = fold_table::parse_table(&text);
+    let mut dense = vec!['\0'; (DENSE_END - TABLE_START) as usize];
+    let mut sparse = Vec::new();
+    for (&key, &value) in &pairs {
+        let cp = key as u32;
+        if (TABLE_START..DENSE_END).contains(&cp) {
+            dense[(cp - TABLE_START) as usize] = value;
+        } else {
+            sparse.push((key, value));
+        }
+    }
+    sparse.sort_unstable();
+    let mut code = format!("static TS_DENSE: [char; {}] = [", dense.len());
+    for c in &dense {
+        let _ = write!(code, "'\\u{{{:x}}}',", *c as u32);
+    }
+    code.push_str("];\n");
+    let _ = write!(
+        code,
+        "static TS_SPARSE: [(char, char); {}] = [",
+        sparse.len()
+    );
+    for (k, v) in &sparse {
+        let _ = write!(
+            code,
+            "('\\u{{{:x}}}', '\\u{{{:x}}}'),",
+            *k as u32, *v as u32
+        );
+    }
+    code.push_str("];\n");
+    code
 }
 
 fn main() {
@@ -42,4 +86,6 @@ fn main() {
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded_rules.rs");
     fs::write(out, code).expect("write embedded_rules.rs");
+    let ts = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("ts_table.rs");
+    fs::write(ts, ts_table(&root)).expect("write ts_table.rs");
 }

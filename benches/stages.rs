@@ -60,11 +60,12 @@ fn main() {
         all.rules.len(),
         ms(t.elapsed())
     );
-    // The traditional → simplified table is built on first use: time it apart so the
-    // first file's fold does not carry it.
+    // The traditional → simplified table is generated at build time (it took 4 M
+    // instructions at every start when it was built on first use); a first fold shows
+    // that nothing is left to build.
     let t = Instant::now();
     std::hint::black_box(Folded::new("繁體"));
-    println!("build the fold table: {:.2} ms", ms(t.elapsed()));
+    println!("first fold (table compiled in): {:.2} ms", ms(t.elapsed()));
     let mut mission = all.clone();
     mission.rules.retain(|r| MISSION.contains(&r.id.as_str()));
 
