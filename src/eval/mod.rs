@@ -447,28 +447,39 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter_map(|(i, n)| n.map(|n| (i, Arc::from(n))))
             .collect();
+        let place = |r: std::ops::Range<usize>| base.map(|b| (b + r.start)..(b + r.end));
+        let text_of = |r: std::ops::Range<usize>, s: &str| Text {
+            text: Arc::from(s),
+            span: place(r.clone()).map(|f| self.folded.source_span(f)),
+            folded: place(r),
+        };
         let mut out = Vec::new();
-        for caps in re.captures_iter(hay) {
-            let Some(m0) = caps.get(0) else { continue };
-            let place = |r: std::ops::Range<usize>| base.map(|b| (b + r.start)..(b + r.end));
-            let text_of = |r: std::ops::Range<usize>, s: &str| Text {
-                text: Arc::from(s),
-                span: place(r.clone()).map(|f| self.folded.source_span(f)),
-                folded: place(r),
-            };
-            let groups = names
-                .iter()
-                .map(|(i, name)| {
-                    let v = caps
-                        .get(*i)
-                        .map(|g| self.capture_value(text_of(g.range(), g.as_str())));
-                    (name.clone(), v)
-                })
-                .collect();
-            out.push(Value::Match(Arc::new(MatchVal {
-                text: text_of(m0.range(), m0.as_str()),
-                groups,
-            })));
+        if names.is_empty() {
+            // No named groups: the match alone, found by the DFA without resolving
+            // captures (several times cheaper per match; the same leftmost-first matches).
+            for m in re.find_iter(hay) {
+                out.push(Value::Match(Arc::new(MatchVal {
+                    text: text_of(m.range(), m.as_str()),
+                    groups: Vec::new(),
+                })));
+            }
+        } else {
+            for caps in re.captures_iter(hay) {
+                let Some(m0) = caps.get(0) else { continue };
+                let groups = names
+                    .iter()
+                    .map(|(i, name)| {
+                        let v = caps
+                            .get(*i)
+                            .map(|g| self.capture_value(text_of(g.range(), g.as_str())));
+                        (name.clone(), v)
+                    })
+                    .collect();
+                out.push(Value::Match(Arc::new(MatchVal {
+                    text: text_of(m0.range(), m0.as_str()),
+                    groups,
+                })));
+            }
         }
         let v = Value::List(Arc::new(out));
         if let Some(k) = key {
