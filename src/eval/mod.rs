@@ -455,8 +455,8 @@ impl<'a> Ctx<'a> {
         };
         let mut out = Vec::new();
         if names.is_empty() {
-            // No named groups: the match alone, found by the DFA without resolving
-            // captures (several times cheaper per match; the same leftmost-first matches).
+            // No named groups: the match alone, found without resolving captures
+            // (the same leftmost-first matches; see docs/performance.md for the gain).
             for m in re.find_iter(hay) {
                 out.push(Value::Match(Arc::new(MatchVal {
                     text: text_of(m.range(), m.as_str()),
