@@ -189,6 +189,7 @@ pub fn members(t: &Type) -> Vec<(MemberDoc, Type)> {
             m("children", "the sub-sections", Type::list(Section)),
             m("parent", "the enclosing section (none at top level)", Section),
             m("siblings", "the sections with the same parent, this one included", Type::list(Section)),
+            m("peers", "the siblings with the same numbering style (unnumbered: the unnumbered siblings), this one included", Type::list(Section)),
             m("paragraphs", "the paragraphs inside it (sub-sections included)", Type::list(Paragraph)),
             m("numbers", "the numbers inside it", Type::list(Number)),
             m("dates", "the dates inside it", Type::list(Date)),

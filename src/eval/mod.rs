@@ -177,9 +177,7 @@ impl<'a> Ctx<'a> {
                 let mut assessed = false;
                 for item in items.iter() {
                     sc.vars.push((var.name.as_str(), item.clone()));
-                    let keep = filter
-                        .as_ref()
-                        .is_none_or(|f| truth(&self.eval(f, &mut sc)) == Some(true));
+                    let keep = self.keeps(filter.as_deref(), &mut sc);
                     if keep {
                         if let Value::Bool(t) = self.eval(body, &mut sc) {
                             assessed = true;
@@ -223,6 +221,18 @@ impl<'a> Ctx<'a> {
         } else {
             Outcome::Fail(violations)
         }
+    }
+
+    /// Whether the element bound in `sc` passes a quantifier's `where` filter. A filter
+    /// only selects, its evidence is never shown, so it is evaluated unexplained even
+    /// in the explained pass: explaining every comparison of a sibling filter formatted
+    /// thousands of discarded notes per report.
+    fn keeps<'e>(&self, filter: Option<&'e Expr>, sc: &mut Scope<'e>) -> bool {
+        let Some(f) = filter else { return true };
+        let was = self.explain.replace(false);
+        let keep = truth(&self.eval(f, sc)) == Some(true);
+        self.explain.set(was);
+        keep
     }
 
     /// Run `f` with evidence and notes built.
@@ -653,9 +663,7 @@ impl<'a> Ctx<'a> {
                 let mut decided = None;
                 for item in items.iter() {
                     sc.vars.push((var.name.as_str(), item.clone()));
-                    let keep = filter
-                        .as_ref()
-                        .is_none_or(|f| truth(&self.eval(f, sc)) == Some(true));
+                    let keep = self.keeps(filter.as_deref(), sc);
                     let r = if keep {
                         self.eval(body, sc)
                     } else {
@@ -703,9 +711,7 @@ impl<'a> Ctx<'a> {
                 let mut out = Vec::new();
                 for item in items.iter() {
                     sc.vars.push((var.name.as_str(), item.clone()));
-                    let keep = filter
-                        .as_ref()
-                        .is_none_or(|f| truth(&self.eval(f, sc)) == Some(true));
+                    let keep = self.keeps(filter.as_deref(), sc);
                     if keep {
                         out.push(match map {
                             Some(m) => self.eval(m, sc),
@@ -1002,6 +1008,30 @@ impl<'a> Ctx<'a> {
                         ),
                         None => list(vec![Value::Section(*i)]),
                     },
+                    // `siblings` filtered by style in one pass: the numbering rules compare
+                    // each heading with its peers, and filtering in the DSL made them
+                    // quadratic in interpreted steps.
+                    "peers" => {
+                        let style = |k: usize| {
+                            doc.sections[k]
+                                .heading
+                                .as_ref()
+                                .and_then(|h| h.numbering.as_ref())
+                                .map(|n| n.style)
+                        };
+                        let own = style(*i);
+                        match s.parent {
+                            Some(p) => list(
+                                doc.sections[p]
+                                    .children
+                                    .iter()
+                                    .filter(|&&c| style(c) == own)
+                                    .map(|&c| Value::Section(c))
+                                    .collect(),
+                            ),
+                            None => list(vec![Value::Section(*i)]),
+                        }
+                    }
                     "paragraphs" => list(
                         doc.paragraphs
                             .iter()
@@ -1628,6 +1658,31 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn peers_are_the_siblings_of_the_same_numbering_style() {
+        // Under 甲, `1.条目` and `（一）子一` are siblings of different styles.
+        let report = "某局2019年报告\n一、甲\n1.条目\n（一）子一\n2.条目二\n二、乙\n";
+        assert_eq!(
+            outcome("count(section(/条目/).siblings) == 2", report),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome(
+                "map(t.title for t in section(/条目/).peers) == [\"条目\"]",
+                report
+            ),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome("count(section(/乙/).peers) == 2", report),
+            Outcome::Pass
+        );
+        let same = "all s in report.sections where exists(s.number): \
+            map(t.title for t in s.peers) \
+            == map(t.title for t in s.siblings where t.style == s.style)";
+        assert_eq!(outcome(same, report), Outcome::Pass);
     }
 
     #[test]
