@@ -54,11 +54,32 @@ impl Folded {
         let mut copied = 0;
         // Fetched at the first ideograph, so ASCII-only text never builds the table.
         let mut ts: Option<&TsTable> = None;
-        for (at, c) in source.char_indices() {
-            let cp = c as u32;
-            if cp < 0x80 {
+        let bytes = source.as_bytes();
+        let mut at = 0;
+        // Bytes, not chars: decoding every char was most of the cost. ASCII is
+        // skipped a byte at a time, and a 3-byte ideograph of the dense range that
+        // folding leaves alone (nearly all of them) is decoded by hand and dismissed
+        // with one bit of `TS_CHANGES`; only the rest go through `char`s.
+        while let Some(&b) = bytes.get(at) {
+            if b < 0x80 {
+                at += 1;
                 continue;
             }
+            // Lead bytes 0xE3..=0xE9 start U+3000..=U+9FFF.
+            if (0xE3..=0xE9).contains(&b) {
+                if let (Some(&b1), Some(&b2)) = (bytes.get(at + 1), bytes.get(at + 2)) {
+                    let cp =
+                        ((b as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
+                    if cp >= TABLE_START && !changes(cp) {
+                        at += 3;
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = source.get(at..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            let cp = c as u32;
             // Hot path first: nearly every character of a report is an ideograph in
             // the dense range, where `fold_char` would first test six other ranges.
             let folded = if (TABLE_START..DENSE_END).contains(&cp) {
@@ -67,11 +88,13 @@ impl Folded {
                 fold_char(c)
             };
             if folded == c {
+                at += c.len_utf8();
                 continue;
             }
             text.push_str(source.get(copied..at).unwrap_or_default());
             text.push(folded);
             copied = at + c.len_utf8();
+            at = copied;
             if folded.len_utf8() != c.len_utf8() {
                 map.checkpoint(text.len(), copied);
             }
@@ -252,6 +275,14 @@ impl TsTable {
             }
         }
     }
+}
+
+/// Whether folding changes `cp`, a code point of `TABLE_START..DENSE_END`.
+fn changes(cp: u32) -> bool {
+    let i = (cp - TABLE_START) as usize;
+    TS_CHANGES
+        .get(i / 64)
+        .is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
 fn table() -> &'static TsTable {
@@ -443,5 +474,24 @@ mod tests {
             .flat_map(|c| [c, 'a'])
             .collect();
         assert_eq!(Folded::new(&text).text, fold_str(&text));
+    }
+
+    /// The byte-level loop decodes 3-byte characters by hand and consults the
+    /// `TS_CHANGES` bitmap: every code point from U+0080 to U+FFFF, and some above,
+    /// must still fold as `fold_char` does, with offsets mapping back.
+    #[test]
+    fn byte_loop_folds_every_bmp_character_as_fold_char() {
+        let text: String = (0x80..0x1_0000u32)
+            .chain(0x2_0000..0x2_0100)
+            .filter_map(char::from_u32)
+            .collect();
+        let f = Folded::new(&text);
+        assert_eq!(f.text, fold_str(&text));
+        let (mut s, mut t) = (0, 0);
+        for c in text.chars() {
+            assert_eq!(f.source_offset(t), s, "{c:?}");
+            s += c.len_utf8();
+            t += fold_char(c).len_utf8();
+        }
     }
 }
