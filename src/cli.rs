@@ -762,7 +762,7 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
             let mut out = String::new();
             out += &format!(
                 "title:     {}\n",
-                doc.title.as_ref().map(|t| t.text.as_str()).unwrap_or("—")
+                doc.title.as_ref().map(|t| &*t.text).unwrap_or("—")
             );
             out += &format!(
                 "year:      {}\n",
@@ -825,7 +825,7 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
                 out += &format!(
                     "  {} {} ({} rows × {} columns{})\n",
                     at(t.at.span),
-                    t.caption.as_ref().map_or("—", |c| c.text.as_str()),
+                    t.caption.as_ref().map_or("—", |c| &*c.text),
                     t.rows.len(),
                     t.columns.len(),
                     if t.uncertain { ", uncertain" } else { "" }
@@ -844,7 +844,7 @@ fn inspect(text: &str, doc: &Document, format: InspectFormat) -> String {
                             if c.at.text.is_empty() {
                                 "·".to_string()
                             } else {
-                                c.at.text.clone()
+                                c.at.text.to_string()
                             }
                         })
                         .collect();

@@ -238,7 +238,7 @@ fn cells_blank_dash_full_width_and_decimal() {
         .rows
         .iter()
         .flat_map(|r| &r.cells)
-        .any(|c| c.at.text == "12" && c.value == Some(12.0)));
+        .any(|c| &*c.at.text == "12" && c.value == Some(12.0)));
     // Thousands separators.
     let permits = doc
         .tables

@@ -44,8 +44,9 @@ pub use table::{Cell, CellKind, Column, Row, Table};
 /// A piece of report text: its folded form and where it stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRef {
-    /// The folded text (what rules match against).
-    pub text: String,
+    /// The folded text (what rules match against). Shared: evaluation hands it to
+    /// every rule that reads it (`s.text`, `report.lines`) without copying.
+    pub text: std::sync::Arc<str>,
     /// Where it stands in the source.
     pub span: Span,
     /// Where it stands in the folded text.

@@ -49,7 +49,7 @@ fn is_trim(c: char) -> bool {
 /// A `TextRef` for a folded byte range.
 pub(crate) fn text_ref(folded: &Folded, range: Range<usize>) -> TextRef {
     TextRef {
-        text: folded.text.get(range.clone()).unwrap_or("").to_string(),
+        text: std::sync::Arc::from(folded.text.get(range.clone()).unwrap_or("")),
         span: folded.source_span(range.clone()),
         folded: range,
     }
@@ -338,7 +338,7 @@ fn outline(
             parent: Some(parent),
             children: vec![],
             at: TextRef {
-                text: String::new(),
+                text: std::sync::Arc::from(""),
                 span: Span::default(),
                 folded: 0..0,
             },
@@ -388,7 +388,7 @@ fn heading_of(
         && (line.styled || headings::bare_shape(text))
         && line.date_only.is_none()
         // Scraped pages repeat the title; that is not a section.
-        && title.is_none_or(|t| t.text != text)
+        && title.is_none_or(|t| *t.text != *text)
         // An issuing body's name followed by a date is a signature block.
         && lines.get(k + 1).is_none_or(|l| l.date_only.is_none());
     if !is_bare {

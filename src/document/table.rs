@@ -431,11 +431,7 @@ fn build(folded: &Folded, block: &[RawRow], caption: Option<Range<usize>>) -> Op
                 .filter_map(|r| r.get(c).cloned().flatten())
                 .collect();
             Column {
-                label: cells
-                    .iter()
-                    .map(|t| t.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("/"),
+                label: cells.iter().map(|t| &*t.text).collect::<Vec<_>>().join("/"),
                 header: cells,
             }
         })
@@ -460,7 +456,7 @@ fn build(folded: &Folded, block: &[RawRow], caption: Option<Range<usize>>) -> Op
             while open.last().is_some_and(|(rk, _)| *rk >= rank) {
                 open.pop();
             }
-            open.push((rank, t.text.clone()));
+            open.push((rank, t.text.to_string()));
             labels.push(t);
         }
         if p > data_start {
@@ -560,7 +556,7 @@ mod tests {
         assert_eq!(t.len(), 1);
         let t = &t[0];
         assert_eq!(
-            t.caption.as_ref().unwrap().text,
+            &*t.caption.as_ref().unwrap().text,
             "三、收到和处理政府信息公开申请情况"
         );
         assert_eq!(t.columns.len(), 7);
@@ -617,7 +613,7 @@ mod tests {
         let doc = crate::document::Document::parse(&Folded::new(
             "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量  5  0  5\n二、上年结转政府信息公开申请数量  1  0  1\n四、行政复议\n",
         ));
-        let titles: Vec<&str> = doc.headings().map(|(_, h)| h.title.text.as_str()).collect();
+        let titles: Vec<&str> = doc.headings().map(|(_, h)| h.title.text.as_ref()).collect();
         assert_eq!(titles, ["收到和处理政府信息公开申请情况", "行政复议"]);
         assert_eq!(doc.tables.len(), 1);
         assert_eq!(doc.tables[0].section, 1);

@@ -55,11 +55,11 @@ fn assert_spans_match(source: &str, d: &Document) {
             .map(crate::fold::fold_str);
         assert_eq!(
             slice.as_deref(),
-            Some(r.text.as_str()),
+            Some(r.text.as_ref()),
             "span {:?} does not match",
             r
         );
-        assert_eq!(folded.text.get(r.folded.clone()), Some(r.text.as_str()));
+        assert_eq!(folded.text.get(r.folded.clone()), Some(r.text.as_ref()));
     }
 }
 
@@ -69,7 +69,7 @@ fn section_titles(d: &Document, ids: &[usize]) -> Vec<(Option<u32>, String)> {
         .map(|s| {
             (
                 s.numbering().map(|n| n.value),
-                s.title().map(|t| t.text.clone()).unwrap_or_default(),
+                s.title().map(|t| t.text.to_string()).unwrap_or_default(),
             )
         })
         .collect()
@@ -79,9 +79,9 @@ fn section_titles(d: &Document, ids: &[usize]) -> Vec<(Option<u32>, String)> {
 fn lines_are_trimmed_and_crlf_handled() {
     let text = "标题\r\n\r\n  第二行  \r\n\u{3000}第三行\n";
     let d = doc(text);
-    let lines: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+    let lines: Vec<&str> = d.lines.iter().map(|l| l.text.as_ref()).collect();
     assert_eq!(lines, ["标题", "第二行", "第三行"]);
-    assert_eq!(d.title.as_ref().map(|t| t.text.as_str()), Some("标题"));
+    assert_eq!(d.title.as_ref().map(|t| t.text.as_ref()), Some("标题"));
     assert_spans_match(text, &d);
 }
 
@@ -103,7 +103,7 @@ fn numbers_in_a_document() {
     let got: Vec<(&str, f64, Option<&str>)> = d
         .numbers
         .iter()
-        .map(|n| (n.at.text.as_str(), n.value, n.unit.as_deref()))
+        .map(|n| (n.at.text.as_ref(), n.value, n.unit.as_deref()))
         .collect();
     assert_eq!(
         got,
@@ -142,7 +142,7 @@ fn numbers_inside_dates_are_not_numbers() {
     let values: Vec<f64> = d.numbers.iter().map(|n| n.value).collect();
     assert_eq!(values, [3.0, 5.0]);
     assert_eq!(d.dates.len(), 2);
-    assert_eq!(d.dates[1].at.text, "二〇一八年一月二十三日");
+    assert_eq!(&*d.dates[1].at.text, "二〇一八年一月二十三日");
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn dates_in_a_document() {
     let got: Vec<(i32, u32, u32, &str)> = d
         .dates
         .iter()
-        .map(|x| (x.year, x.month, x.day, x.at.text.as_str()))
+        .map(|x| (x.year, x.month, x.day, x.at.text.as_ref()))
         .collect();
     assert_eq!(
         got,
@@ -175,13 +175,13 @@ fn year_from_title() {
     let d = doc("2014 年某县政府信息公开工作年度报告\n正文。");
     let y = d.year.expect("year");
     assert_eq!(y.value, 2014.0);
-    assert_eq!(y.at.text, "2014");
+    assert_eq!(&*y.at.text, "2014");
     assert_eq!(y.unit.as_deref(), Some("年"));
     close(y.precision, 0.5);
     let d = doc("某县二〇一六年政府信息公开工作年度报告");
     assert_eq!(
         d.year.map(|y| (y.value, y.at.text)),
-        Some((2016.0, "二〇一六".to_string()))
+        Some((2016.0, "二〇一六".into()))
     );
     let d = doc("某县二○一六年报告");
     assert_eq!(d.year.map(|y| y.value), Some(2016.0));
@@ -251,7 +251,7 @@ fn heading_tree() {
     let body = d
         .paragraphs
         .iter()
-        .find(|p| p.at.text == "正文在此。")
+        .find(|p| &*p.at.text == "正文在此。")
         .expect("body");
     assert_eq!(body.section, yi);
     let shi = d.top_sections()[2];
@@ -319,7 +319,7 @@ fn seed_002() {
     assert_spans_match(&text, &d);
     let year = d.year.as_ref().expect("year");
     assert_eq!(year.value, 2017.0);
-    assert_eq!(year.at.text, "2017");
+    assert_eq!(&*year.at.text, "2017");
     let p = d.published.as_ref().expect("published");
     assert_eq!((p.year, p.month, p.day), (2018, 1, 23));
     let index = LineIndex::new(&text);
@@ -411,7 +411,7 @@ fn seed_001() {
         .numbers
         .iter()
         .any(|n| n.value == 12261.0 && n.unit.as_deref() == Some("条")));
-    assert!(d.dates.iter().any(|x| x.at.text == "2015 年 1 月 1 日"));
+    assert!(d.dates.iter().any(|x| &*x.at.text == "2015 年 1 月 1 日"));
 }
 
 #[test]
@@ -429,8 +429,8 @@ fn seed_004() {
     assert!(d
         .numbers
         .iter()
-        .any(|n| n.at.text == "20" && n.unit.as_deref() == Some("条")));
-    assert!(d.numbers.iter().any(|n| n.at.text == "20%"));
+        .any(|n| &*n.at.text == "20" && n.unit.as_deref() == Some("条")));
+    assert!(d.numbers.iter().any(|n| &*n.at.text == "20%"));
     assert!(d.sections.len() > 10);
 }
 
@@ -456,7 +456,7 @@ fn dump_seeds() {
             println!(
                 "{:indent$}L{line} [{num}] {}",
                 "",
-                s.title().map(|t| t.text.as_str()).unwrap_or(""),
+                s.title().map(|t| t.text.as_ref()).unwrap_or(""),
                 indent = 2 * s.level as usize
             );
         }

@@ -349,9 +349,9 @@ impl<'a> Ctx<'a> {
             Value::Section(i) => self.doc.sections[*i]
                 .heading
                 .as_ref()
-                .map(|h| h.line.text.clone())
+                .map(|h| h.line.text.to_string())
                 .unwrap_or_default(),
-            Value::Paragraph(i) => self.doc.paragraphs[*i].at.text.clone(),
+            Value::Paragraph(i) => self.doc.paragraphs[*i].at.text.to_string(),
             Value::Match(m) => m.text.text.to_string(),
             Value::Table(..) | Value::Row(..) | Value::Column(..) => self.table_display(v),
             Value::List(items) => items
@@ -368,7 +368,7 @@ impl<'a> Ctx<'a> {
 
     fn text_ref(&self, t: &crate::document::TextRef) -> Value {
         Value::Text(Text {
-            text: Arc::from(t.text.as_str()),
+            text: t.text.clone(),
             span: Some(t.span),
             folded: Some(t.folded.clone()),
         })
@@ -1188,11 +1188,11 @@ impl<'a> Ctx<'a> {
             Value::Match(m) => (m.text.span?, self.written(m.text.span?)),
             Value::Section(i) => {
                 let h = self.doc.sections.get(*i)?.heading.as_ref()?;
-                (h.line.span, Arc::from(h.line.text.as_str()))
+                (h.line.span, h.line.text.clone())
             }
             Value::Paragraph(i) => {
                 let p = self.doc.paragraphs.get(*i)?;
-                (p.at.span, Arc::from(p.at.text.as_str()))
+                (p.at.span, p.at.text.clone())
             }
             _ => return None,
         };

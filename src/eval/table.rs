@@ -259,7 +259,7 @@ impl Ctx<'_> {
             Value::Table(t) => self
                 .table_of(t)
                 .and_then(|t| t.caption.as_ref())
-                .map(|c| c.text.clone())
+                .map(|c| c.text.to_string())
                 .unwrap_or_else(|| "table".into()),
             Value::Row(t, r) => self
                 .table_of(t)
