@@ -27,14 +27,15 @@ struct FindingDiagnostic<'a> {
     help: Option<String>,
 }
 
-/// A named source text with its line starts, so a snippet is cut from the lines around
-/// a label instead of from a scan of the whole file.
+/// A named source text with its line starts, so a snippet is cut by a binary search
+/// instead of a scan of the whole file.
 ///
-/// miette's `SourceCode for str` walks the text from byte 0 for every label: with many
-/// findings in a long report, that walk was over 90% of a whole-pack run (see
-/// docs/performance.md). This gives byte-identical snippets: it hands miette's own
-/// `read_span` the text from the start of the first context line, then shifts line
-/// numbers and offsets back.
+/// miette's `SourceCode for str` walks the text from byte 0 for every label, and it
+/// merges a finding's labels into one span that it re-reads per label: with many
+/// findings in a long report, that walk was over 90% of a whole-pack run, and still a
+/// quarter of it once the walk started at the first context line (see
+/// docs/performance.md). The cut is byte-identical to miette's walk (a unit test
+/// compares them over every span of several texts).
 struct IndexedSource {
     name: String,
     text: Arc<str>,
@@ -57,20 +58,64 @@ impl IndexedSource {
         }
     }
 
-    /// Where to start reading for a span at `offset` with `before` context lines: the
-    /// start of the first context line and the number of lines above it. Starting there
-    /// leaves miette's walk with exactly the lines it keeps.
-    fn base(&self, offset: usize, before: usize) -> (usize, usize) {
-        let Some(starts) = &self.line_starts else {
-            return (0, 0);
-        };
-        // Lines whose terminating newline lies before `offset` (miette's count).
-        let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        match line.checked_sub(before) {
-            Some(first) => (starts.get(first).copied().unwrap_or(0), first),
-            None => (0, 0),
+    /// The snippet miette's whole-text walk (`context_info` in its `source_impls.rs`)
+    /// would cut for `span`, computed from the line starts instead of walked: that walk
+    /// also crosses every byte inside the span, and miette merges all the labels of a
+    /// finding into one span from the first to the last, re-read at each label, so a
+    /// finding with labels across a long report cost a walk of the report per label.
+    ///
+    /// `None` when the text holds a `\r` or the span starts past the end.
+    fn snippet(
+        &self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Option<Result<Snippet, MietteError>> {
+        let starts = self.line_starts.as_ref()?;
+        let len = self.text.len();
+        let (offset, last) = (
+            span.offset(),
+            (span.offset() + span.len()).saturating_sub(1),
+        );
+        if offset > len {
+            return None;
         }
+        // Newlines before the span start: the line it is on.
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        // The walk stops after the byte `last` with no context after, else after the
+        // (after + 1)-th newline past `last` (a newline at `last` itself not counted).
+        let end = if after == 0 {
+            (last + 1).min(len)
+        } else {
+            let past = starts.partition_point(|&s| s <= last + 1);
+            starts.get(past + after).copied().unwrap_or(len)
+        };
+        if end < last {
+            return Some(Err(MietteError::OutOfBounds));
+        }
+        let first_line = line.saturating_sub(before);
+        let (first, column) = if before == 0 {
+            (offset, offset.min(len) - starts[line])
+        } else {
+            (starts[first_line], 0)
+        };
+        let line_count = starts.partition_point(|&s| s <= end) - 1;
+        Some(Ok(Snippet {
+            bytes: first..end,
+            line: first_line,
+            column,
+            line_count,
+        }))
     }
+}
+
+/// What miette's walk cuts for a span: the bytes, the line of the first (0-based), the
+/// byte column of the span start (0 with context lines), the newlines before the end.
+struct Snippet {
+    bytes: std::ops::Range<usize>,
+    line: usize,
+    column: usize,
+    line_count: usize,
 }
 
 /// The column of byte `at` in characters (as `inspect`, concise and JSON output count
@@ -91,23 +136,34 @@ impl SourceCode for IndexedSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        // An empty span ends "one byte before" its offset in miette's walk, which
-        // starting at the offset would change: it keeps the whole-text walk.
-        let (base, lines_above) = if span.is_empty() {
-            (0, 0)
-        } else {
-            self.base(span.offset(), context_lines_before)
+        let Some(cut) = self.snippet(span, context_lines_before, context_lines_after) else {
+            // A `\r` counts lines its own way: miette's walk of the whole text.
+            let inner = self
+                .text
+                .read_span(span, context_lines_before, context_lines_after)?;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                char_column(&self.text, inner.span().offset(), inner.column()),
+                inner.line_count(),
+            )));
         };
-        let rest = self.text.get(base..).ok_or(MietteError::OutOfBounds)?;
-        let shifted = SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
-        let inner = rest.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let cut = cut?;
+        let first = cut.bytes.start;
+        let data = self
+            .text
+            .as_bytes()
+            .get(cut.bytes.clone())
+            .ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
-            inner.line() + lines_above,
-            char_column(&self.text, inner.span().offset() + base, inner.column()),
-            inner.line_count() + lines_above,
+            data,
+            SourceSpan::new(first.into(), cut.bytes.len()),
+            cut.line,
+            char_column(&self.text, first, cut.column),
+            cut.line_count,
         )))
     }
 }
@@ -309,6 +365,10 @@ mod tests {
             "\n\n开头是空行\n中间\n结尾\n",
             "一行\r\n二行\r\n三行\r四行",
             "单独一行",
+            "末尾换行\n\n\n",
+            "\n",
+            "",
+            "a\nb\nc\nd\ne\nf\ng",
         ];
         for text in texts {
             let src = IndexedSource::new("f.txt".into(), Arc::from(text));
@@ -317,22 +377,23 @@ mod tests {
                 .collect();
             for &start in &bounds {
                 for &end in bounds.iter().filter(|&&e| e >= start) {
-                    for ctx in 0..3 {
+                    for (before, after) in (0..4).flat_map(|b| (0..4).map(move |a| (b, a))) {
+                        let ctx = (before, after);
                         let span = SourceSpan::new(start.into(), end - start);
-                        let want = text.read_span(&span, ctx, ctx);
-                        let got = src.read_span(&span, ctx, ctx);
+                        let want = text.read_span(&span, before, after);
+                        let got = src.read_span(&span, before, after);
                         match (want, got) {
                             (Ok(w), Ok(g)) => {
                                 // The same snippet; the column counted in characters.
                                 let mut want = parts(&*w);
                                 let at = w.span().offset();
                                 want.4 = char_column(text, at, want.4);
-                                assert_eq!(want, parts(&*g), "{text:?} {start}..{end} ctx {ctx}");
+                                assert_eq!(want, parts(&*g), "{text:?} {start}..{end} ctx {ctx:?}");
                                 assert_eq!(g.name(), Some("f.txt"));
                             }
                             (Err(_), Err(_)) => {}
                             (w, g) => panic!(
-                                "{text:?} {start}..{end} ctx {ctx}: {:?} vs {:?}",
+                                "{text:?} {start}..{end} ctx {ctx:?}: {:?} vs {:?}",
                                 w.is_ok(),
                                 g.is_ok()
                             ),
