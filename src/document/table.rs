@@ -197,22 +197,20 @@ fn split(text: &str, line: Range<usize>) -> Option<RawRow> {
         }
         cells.push(trimmed(from..line.end));
     } else {
-        // Runs of two or more spaces.
+        // Runs of two or more spaces, found by a vectorised search: every line of a
+        // report is tried as a row, and most hold none.
         let bytes = s.as_bytes();
         let mut from = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes.get(i) == Some(&b' ') && bytes.get(i + 1) == Some(&b' ') {
-                let mut j = i;
-                while bytes.get(j) == Some(&b' ') {
-                    j += 1;
-                }
-                cells.push(base + from..base + i);
-                from = j;
-                i = j;
-            } else {
-                i += 1;
+        for i in memchr::memmem::find_iter(bytes, b"  ") {
+            if i < from {
+                // Inside the run just split at.
+                continue;
             }
+            let run = bytes
+                .get(i..)
+                .map_or(0, |r| r.iter().take_while(|&&b| b == b' ').count());
+            cells.push(base + from..base + i);
+            from = i + run;
         }
         cells.push(base + from..line.end);
     }
@@ -286,6 +284,10 @@ fn classify(cell: &str) -> (CellKind, Option<f64>, f64) {
         return (CellKind::Dash, None, 0.0);
     }
     // A number, optionally signed, with thousands separators, then at most a short unit.
+    // Most cells are labels: those not starting like a number are text at once.
+    if !c.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-' || ch == '+') {
+        return (CellKind::Text, None, 0.0);
+    }
     let digits_end = c
         .char_indices()
         .find(|&(i, ch)| {
@@ -302,7 +304,14 @@ fn classify(cell: &str) -> (CellKind, Option<f64>, f64) {
     if !unit_ok || bare.is_empty() || !bare.starts_with(|ch: char| ch.is_ascii_digit()) {
         return (CellKind::Text, None, 0.0);
     }
-    let plain: String = num.chars().filter(|&ch| ch != ',').collect();
+    let plain: std::borrow::Cow<str> = if num.contains(',') {
+        num.chars()
+            .filter(|&ch| ch != ',')
+            .collect::<String>()
+            .into()
+    } else {
+        num.into()
+    };
     match plain.parse::<f64>() {
         Ok(v) if v.is_finite() => {
             let decimals = plain.split_once('.').map_or(0, |(_, d)| d.len());
