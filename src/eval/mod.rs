@@ -502,7 +502,10 @@ impl<'a> Ctx<'a> {
                     groups: Vec::new(),
                 })));
             }
-        } else {
+        } else if re.is_match(hay) {
+            // Only then: resolving captures sets up a slower engine even to find
+            // nothing, and most pieces searched (a regex per sentence) hold no match,
+            // which the DFA alone tells.
             for caps in re.captures_iter(hay) {
                 let Some(m0) = caps.get(0) else { continue };
                 if names.is_empty() {
@@ -527,7 +530,11 @@ impl<'a> Ctx<'a> {
                 })));
             }
         }
-        let v = Value::List(Arc::new(out));
+        let v = Value::List(if out.is_empty() {
+            self.empty.clone()
+        } else {
+            Arc::new(out)
+        });
         if let Some(k) = key {
             self.found.borrow_mut().insert(k, v.clone());
         }
