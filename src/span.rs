@@ -105,15 +105,46 @@ impl LineIndex {
     }
 }
 
-/// Offsets just past every `\n`. `str::match_indices` with a `char` searches with
-/// memchr, several times faster than testing each byte.
+/// Offsets just past every `\n`, found by the memchr crate's vectorised search (the
+/// standard library's `char` search tests a word at a time: on report lines of a few
+/// hundred bytes it was a noticeable share of a run).
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.match_indices('\n').map(|(i, _)| i + 1)
+    memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)
+}
+
+/// The pieces of `text` between newlines, as `text.split('\n')` gives them (the last
+/// one after the final newline, even when empty), each with its start offset.
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    let mut start = 0;
+    ends.map(move |end| {
+        let from = start;
+        start = end + 1;
+        // `\n` is ASCII, so both ends are character boundaries.
+        (from, text.get(from..end).unwrap_or(""))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_like_str_split() {
+        for text in ["", "\n", "a", "a\n", "一\n\n二三\n四", "\n\nx\n\n"] {
+            let ours: Vec<(usize, &str)> = lines(text).collect();
+            let mut at = 0;
+            let std: Vec<(usize, &str)> = text
+                .split('\n')
+                .map(|l| {
+                    let here = at;
+                    at += l.len() + 1;
+                    (here, l)
+                })
+                .collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -82,13 +82,10 @@ pub(crate) fn parse(folded: &Folded, heading_lines: &[usize]) -> Document {
     let (mut tables, table_lines) = super::table::find(folded);
     let mut table_line = table_lines.iter().peekable();
 
-    let mut line_start = 0;
     let mut styled_lines = heading_lines.iter().copied().peekable();
-    for (index, raw) in text.split('\n').enumerate() {
+    for (index, (start, raw)) in crate::span::lines(text).enumerate() {
         while styled_lines.next_if(|&l| l < index).is_some() {}
         let styled = styled_lines.peek() == Some(&index);
-        let start = line_start;
-        line_start += raw.len() + 1;
         let after_lead = raw.trim_start_matches(is_trim);
         let line = after_lead.trim_end_matches(is_trim);
         if line.is_empty() {

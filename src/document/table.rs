@@ -115,7 +115,6 @@ pub(crate) fn find(folded: &Folded) -> (Vec<Table>, Vec<Range<usize>>) {
     let mut block: Vec<RawRow> = Vec::new();
     let mut last_other: Option<Range<usize>> = None;
     let mut caption: Option<Range<usize>> = None;
-    let mut start = 0;
     let flush = |block: &mut Vec<RawRow>,
                  caption: &Option<Range<usize>>,
                  tables: &mut Vec<Table>,
@@ -126,9 +125,7 @@ pub(crate) fn find(folded: &Folded) -> (Vec<Table>, Vec<Range<usize>>) {
         }
         block.clear();
     };
-    for raw in text.split('\n') {
-        let abs = start;
-        start += raw.len() + 1;
+    for (abs, raw) in crate::span::lines(text) {
         // Tabs are cell separators: leading and trailing ones are empty cells.
         let keep_tabs = |c: char| c.is_whitespace() && c != '\t';
         let lead = raw.len() - raw.trim_start_matches(keep_tabs).len();
@@ -188,7 +185,7 @@ fn split(text: &str, line: Range<usize>) -> Option<RawRow> {
         });
     }
     let mut cells: Vec<Range<usize>> = Vec::new();
-    let explicit = s.contains('\t');
+    let explicit = memchr::memchr(b'\t', s.as_bytes()).is_some();
     if explicit {
         let mut from = base;
         for (i, _) in s.match_indices('\t') {
@@ -217,15 +214,29 @@ fn split(text: &str, line: Range<usize>) -> Option<RawRow> {
     // A last cell ending in single-space-separated numbers: split them off.
     if let Some(last) = cells.pop() {
         let piece = text.get(last.clone()).unwrap_or("");
-        let tokens: Vec<(usize, &str)> = piece
-            .split(' ')
-            .scan(0usize, |at, tok| {
-                let here = *at;
-                *at += tok.len() + 1;
-                Some((here, tok))
-            })
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
+        // Most lines are prose: look at the last character, then at the last three
+        // words, before splitting them all.
+        let ends_in_numbers = piece.trim_end().ends_with(may_end_number_cell)
+            && piece
+                .rsplit(' ')
+                .filter(|t| !t.is_empty())
+                .take(3)
+                .filter(|t| matches!(classify(t).0, CellKind::Number | CellKind::Dash))
+                .count()
+                == 3;
+        let tokens: Vec<(usize, &str)> = if !ends_in_numbers {
+            Vec::new()
+        } else {
+            piece
+                .split(' ')
+                .scan(0usize, |at, tok| {
+                    let here = *at;
+                    *at += tok.len() + 1;
+                    Some((here, tok))
+                })
+                .filter(|(_, t)| !t.is_empty())
+                .collect()
+        };
         let numeric = tokens
             .iter()
             .rev()
@@ -269,6 +280,30 @@ fn split(text: &str, line: Range<usize>) -> Option<RawRow> {
         separator: false,
         explicit,
     })
+}
+
+/// Whether a cell ending in `c` may be a number or a dash (see [`classify`]): a digit,
+/// a separator, a unit or the end of a dash. Never false for such a cell.
+fn may_end_number_cell(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            ',' | '.'
+                | '元'
+                | '万'
+                | '亿'
+                | '件'
+                | '条'
+                | '个'
+                | '项'
+                | '/'
+                | '-'
+                | '—'
+                | '–'
+                | '无'
+                | '用'
+                | '\\'
+        )
 }
 
 /// What a cell's text holds: its kind, value and precision.
@@ -548,6 +583,56 @@ mod tests {
         assert_eq!(classify("").0, CellKind::Blank);
         assert_eq!(classify("规章").0, CellKind::Text);
         assert_eq!(classify("2.其他").0, CellKind::Text);
+    }
+
+    #[test]
+    fn every_number_or_dash_cell_ends_like_one() {
+        let atoms = [
+            "1",
+            "0",
+            "9",
+            ",",
+            ".",
+            "-",
+            "+",
+            "元",
+            "万",
+            "亿",
+            "件",
+            "条",
+            "个",
+            "项",
+            "/",
+            "—",
+            "–",
+            "无",
+            "不适用",
+            "\\",
+            "年",
+            "%",
+            "a",
+            " ",
+            "。",
+            "１",
+        ];
+        // Every string of up to three atoms: the prefilter must pass each one that
+        // `classify` calls a number or a dash.
+        let mut cells = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = cells
+                .iter()
+                .flat_map(|c| atoms.iter().map(move |a| format!("{c}{a}")))
+                .collect();
+            cells.extend(longer);
+        }
+        for cell in &cells {
+            if matches!(classify(cell).0, CellKind::Number | CellKind::Dash) {
+                assert!(
+                    cell.trim_end().ends_with(may_end_number_cell),
+                    "{cell:?} is a number or dash cell"
+                );
+            }
+        }
     }
 
     #[test]
