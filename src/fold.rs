@@ -15,7 +15,7 @@
 //! the n-th folded character comes from the n-th source character, so any folded
 //! char boundary maps back to a source char boundary with [`Folded::source_offset`].
 
-use crate::span::Span;
+use crate::span::{SharedStr, Span};
 
 /// OpenCC's traditional → simplified character table (Apache-2.0, see `data/opencc/`).
 #[cfg(test)]
@@ -35,8 +35,9 @@ const DENSE_END: u32 = 0xA000;
 /// The normalised copy of a source text and the map from folded offsets to source offsets.
 #[derive(Debug, Clone)]
 pub struct Folded {
-    /// The folded text; rules match against this.
-    pub text: String,
+    /// The folded text; rules match against this. Shared with the document model,
+    /// whose pieces are ranges of it.
+    pub text: SharedStr,
     /// Where folded offsets and source offsets drift apart.
     map: OffsetMap,
     /// When the folded text's source was itself extracted (from HTML), the map from
@@ -101,7 +102,7 @@ impl Folded {
         }
         text.push_str(source.get(copied..).unwrap_or_default());
         Folded {
-            text,
+            text: SharedStr::from(text),
             map,
             origin: None,
         }

@@ -58,6 +58,147 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
+/// A piece of a shared text: one reference-counted `String` and a byte range of it.
+///
+/// The document model cuts thousands of pieces (lines, paragraphs, cells, sections)
+/// out of one folded report and evaluation hands them to every rule that reads them;
+/// sharing the report's one allocation costs a reference count per piece where an
+/// `Arc<str>` of its own cost an allocation and a copy. (An `Arc<String>`, not an
+/// `Arc<str>`: the folded text is built as a `String`, and wrapping it moves it where
+/// `Arc<str>` would copy it.) Compares, hashes and prints as the `str` it holds.
+#[derive(Clone)]
+pub struct SharedStr {
+    whole: std::sync::Arc<String>,
+    // INVARIANT: `start..end` lies on char boundaries of `whole` (checked in `sub`).
+    start: usize,
+    end: usize,
+}
+
+impl SharedStr {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.whole.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// The bytes `range` of this text (offsets relative to it), sharing its storage;
+    /// empty when `range` is out of bounds or does not fall on char boundaries.
+    pub fn sub(&self, range: std::ops::Range<usize>) -> SharedStr {
+        let (start, end) = match self.as_str().get(range.clone()) {
+            Some(_) => (self.start + range.start, self.start + range.end),
+            None => (self.start, self.start),
+        };
+        SharedStr {
+            whole: std::sync::Arc::clone(&self.whole),
+            start,
+            end,
+        }
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> Self {
+        SharedStr::from("")
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        let end = s.len();
+        SharedStr {
+            whole: std::sync::Arc::new(s),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr::from(s.to_owned())
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Maps byte offsets to 1-based line and column numbers (columns count characters).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -144,6 +285,35 @@ mod tests {
                 .collect();
             assert_eq!(ours, std, "{text:?}");
         }
+    }
+
+    #[test]
+    fn shared_str_pieces_are_the_str_they_cut() {
+        let whole = SharedStr::from("一二\n三四五");
+        // Every range: on char boundaries a piece is that slice (and pieces of pieces
+        // compose); off them, or out of bounds, it is empty, never a panic.
+        for a in 0..=whole.len() + 1 {
+            for b in 0..=whole.len() + 1 {
+                let piece = whole.sub(a..b);
+                assert_eq!(piece.as_str(), whole.get(a..b).unwrap_or(""), "{a}..{b}");
+                if let Some(s) = whole.get(a..b) {
+                    for c in 0..=s.len() {
+                        assert_eq!(piece.sub(c..s.len()), s.get(c..).unwrap_or(""));
+                    }
+                }
+            }
+        }
+        // Compared, hashed and ordered as the text, wherever it was cut from.
+        let other = SharedStr::from("三四五,另一个");
+        assert_eq!(whole.sub(7..16), other.sub(0..9));
+        let hash = |s: &SharedStr| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(s)
+        };
+        assert_eq!(hash(&whole.sub(7..16)), hash(&other.sub(0..9)));
+        assert!(whole.sub(0..3) < whole.sub(3..6));
+        assert_eq!(format!("{:?}", whole.sub(0..3)), "\"一\"");
+        assert_eq!(SharedStr::default(), "");
     }
 
     #[test]

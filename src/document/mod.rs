@@ -44,9 +44,10 @@ pub use table::{Cell, CellKind, Column, Row, Table};
 /// A piece of report text: its folded form and where it stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRef {
-    /// The folded text (what rules match against). Shared: evaluation hands it to
-    /// every rule that reads it (`s.text`, `report.lines`) without copying.
-    pub text: std::sync::Arc<str>,
+    /// The folded text (what rules match against). Shared: a range of the report's
+    /// one folded text, handed to every rule that reads it (`s.text`,
+    /// `report.lines`) without copying.
+    pub text: crate::span::SharedStr,
     /// Where it stands in the source.
     pub span: Span,
     /// Where it stands in the folded text.

@@ -49,7 +49,7 @@ fn is_trim(c: char) -> bool {
 /// A `TextRef` for a folded byte range.
 pub(crate) fn text_ref(folded: &Folded, range: Range<usize>) -> TextRef {
     TextRef {
-        text: std::sync::Arc::from(folded.text.get(range.clone()).unwrap_or("")),
+        text: folded.text.sub(range.clone()),
         span: folded.source_span(range.clone()),
         folded: range,
     }
@@ -335,7 +335,7 @@ fn outline(
             parent: Some(parent),
             children: vec![],
             at: TextRef {
-                text: std::sync::Arc::from(""),
+                text: folded.text.sub(0..0),
                 span: Span::default(),
                 folded: 0..0,
             },

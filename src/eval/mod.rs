@@ -15,7 +15,7 @@ use crate::document::{Document, NumberingStyle};
 use crate::dsl::ast::{BinOp, CmpOp, Expr, ExprKind, Quantifier, UnOp};
 use crate::fold::Folded;
 use crate::rules::{Pack, Rule, TemplatePart};
-use crate::span::Span;
+use crate::span::{SharedStr, Span};
 use value::{format_number, Date, DateVal, Evidence, MatchVal, Num, Origin, Text, Truth, Value};
 
 /// A violation of a rule: its rendered message and what it rests on.
@@ -98,7 +98,7 @@ pub struct Ctx<'a> {
     /// walk the report's sentences, and splitting copies each one.
     pieces: RefCell<OffsetMap<(usize, usize, bool), Value>>,
     /// The names of the numbering styles (`s.style`), allocated once per report.
-    style_names: [Arc<str>; 6],
+    style_names: [SharedStr; 6],
     /// The empty list, shared, so a search that finds nothing allocates nothing.
     empty: Arc<Vec<Value>>,
 }
@@ -125,7 +125,7 @@ impl<'a> Ctx<'a> {
             found: RefCell::default(),
             pieces: RefCell::default(),
             // `NumberingStyle::ALL` is in declaration order, so `style as usize` indexes it.
-            style_names: NumberingStyle::ALL.map(|s| Arc::from(style_name(s))),
+            style_names: NumberingStyle::ALL.map(|s| SharedStr::from(style_name(s))),
             empty: Arc::new(Vec::new()),
         }
     }
@@ -487,8 +487,9 @@ impl<'a> Ctx<'a> {
         let named = re.capture_names().any(|n| n.is_some());
         let mut names: Vec<(usize, Arc<str>)> = Vec::new();
         let place = |r: std::ops::Range<usize>| base.map(|b| (b + r.start)..(b + r.end));
+        // A match in the report shares the folded text; one in a computed text copies.
         let text_of = |r: std::ops::Range<usize>, s: &str| Text {
-            text: Arc::from(s),
+            text: place(r.clone()).map_or_else(|| SharedStr::from(s), |f| self.folded.text.sub(f)),
             span: place(r.clone()).map(|f| self.folded.source_span(f)),
             folded: place(r),
         };
@@ -620,7 +621,7 @@ impl<'a> Ctx<'a> {
                 ..Num::exact(*value)
             }),
             ExprKind::Text(s) => Value::Text(Text {
-                text: Arc::from(s.as_str()),
+                text: SharedStr::from(s.as_str()),
                 span: None,
                 folded: None,
             }),
@@ -1002,7 +1003,7 @@ impl<'a> Ctx<'a> {
                     .borrow_mut()
                     .get_or_insert_with(|| {
                         Value::Text(Text {
-                            text: Arc::from(self.folded.text.as_str()),
+                            text: self.folded.text.clone(),
                             span: Some(Span::new(0, self.source.len())),
                             folded: Some(0..self.folded.text.len()),
                         })
@@ -1115,7 +1116,7 @@ impl<'a> Ctx<'a> {
                 "percent" => Value::bool(n.percent),
                 "approx" => Value::bool(n.approx),
                 "text" => Value::Text(Text {
-                    text: Arc::from(self.display(t).as_str()),
+                    text: SharedStr::from(self.display(t)),
                     span: n.stated,
                     folded: None,
                 }),
@@ -1125,7 +1126,7 @@ impl<'a> Ctx<'a> {
                     .and_then(|x| x.unit.clone())
                     .map(|u| {
                         Value::Text(Text {
-                            text: Arc::from(u.as_str()),
+                            text: SharedStr::from(u.as_str()),
                             span: None,
                             folded: None,
                         })
@@ -1148,7 +1149,7 @@ impl<'a> Ctx<'a> {
                     "month" => part(d.date.month),
                     "day" => part(d.date.day),
                     "text" => Value::Text(Text {
-                        text: Arc::from(self.display(t).as_str()),
+                        text: SharedStr::from(self.display(t)),
                         span: d.stated,
                         folded: None,
                     }),
@@ -1195,11 +1196,11 @@ impl<'a> Ctx<'a> {
             Value::Match(m) => (m.text.span?, self.written(m.text.span?)),
             Value::Section(i) => {
                 let h = self.doc.sections.get(*i)?.heading.as_ref()?;
-                (h.line.span, h.line.text.clone())
+                (h.line.span, Arc::from(h.line.text.as_str()))
             }
             Value::Paragraph(i) => {
                 let p = self.doc.paragraphs.get(*i)?;
-                (p.at.span, p.at.text.clone())
+                (p.at.span, Arc::from(p.at.text.as_str()))
             }
             _ => return None,
         };
@@ -1232,7 +1233,7 @@ impl<'a> Ctx<'a> {
             }
             let f = (r.start + from + lead)..(r.start + from + lead + piece.len());
             out.push(Value::Text(Text {
-                text: Arc::from(piece),
+                text: self.folded.text.sub(f.clone()),
                 span: Some(self.folded.source_span(f.clone())),
                 folded: Some(f),
             }));
@@ -1477,7 +1478,7 @@ impl<'a> Ctx<'a> {
                 Value::Text(_) => v.clone(),
                 Value::None => Value::None,
                 other => Value::Text(Text {
-                    text: Arc::from(self.display(other).as_str()),
+                    text: SharedStr::from(self.display(other)),
                     span: None,
                     folded: None,
                 }),
@@ -1490,7 +1491,7 @@ impl<'a> Ctx<'a> {
                         .map(|span| Origin {
                             span,
                             what: Arc::from(""),
-                            written: t.text.clone(),
+                            written: Arc::from(t.text.as_str()),
                         })
                         .into_iter()
                         .collect();
@@ -1588,7 +1589,7 @@ fn origins(v: &Value) -> Vec<Origin> {
             .map(|s| Origin {
                 span: s,
                 what: Arc::from(""),
-                written: t.text.clone(),
+                written: Arc::from(t.text.as_str()),
             })
             .into_iter()
             .collect(),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::value::{Num, Text, Value};
 use super::Ctx;
 use crate::document::{CellKind, Table};
+use crate::span::SharedStr;
 
 /// The functions this module evaluates.
 pub(super) const FUNCTIONS: &[&str] = &["table", "tables", "cell", "row", "rows", "column"];
@@ -79,7 +80,7 @@ impl Ctx<'_> {
                             .reduce(|a, b| a.cover(b))
                             .unwrap_or(row.at.span);
                         Value::Text(Text {
-                            text: Arc::from(row.label.as_str()),
+                            text: SharedStr::from(row.label.as_str()),
                             span: Some(span),
                             folded: None,
                         })
@@ -104,7 +105,7 @@ impl Ctx<'_> {
                 };
                 match name {
                     "label" => Value::Text(Text {
-                        text: Arc::from(col.label.as_str()),
+                        text: SharedStr::from(col.label.as_str()),
                         span: col.header.last().map(|h| h.span),
                         folded: None,
                     }),

@@ -50,7 +50,7 @@ impl Num {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
     /// The (folded) text.
-    pub text: Arc<str>,
+    pub text: crate::span::SharedStr,
     /// Where it stands in the source, if it came from the report.
     pub span: Option<Span>,
     /// Folded byte range, if it came from the report (so it can be searched in place).
