@@ -57,46 +57,61 @@ impl Folded {
         let mut ts: Option<&TsTable> = None;
         let bytes = source.as_bytes();
         let mut at = 0;
-        // Bytes, not chars: decoding every char was most of the cost. ASCII is
-        // skipped a byte at a time, and a 3-byte ideograph of the dense range that
-        // folding leaves alone (nearly all of them) is decoded by hand and dismissed
-        // with one bit of `TS_CHANGES`; only the rest go through `char`s.
-        while let Some(&b) = bytes.get(at) {
-            if b < 0x80 {
-                at += 1;
-                continue;
-            }
-            // Lead bytes 0xE3..=0xE9 start U+3000..=U+9FFF.
-            if (0xE3..=0xE9).contains(&b) {
-                if let (Some(&b1), Some(&b2)) = (bytes.get(at + 1), bytes.get(at + 2)) {
-                    let cp =
-                        ((b as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
-                    if cp >= TABLE_START && !changes(cp) {
-                        at += 3;
-                        continue;
+        // Bytes, not chars: decoding every char through `str::chars` was most of the
+        // cost. ASCII is skipped a byte at a time; 2- and 3-byte characters are decoded
+        // by hand, and an ideograph of the dense range that folding leaves alone
+        // (nearly every character of a report) is dismissed with one bit of
+        // `TS_CHANGES`. Only 4-byte characters go through `char`s.
+        loop {
+            // The run of ASCII and unchanged dense ideographs from `at`, in a loop of
+            // its own: slice patterns keep it free of bounds checks.
+            let mut rest = bytes.get(at..).unwrap_or_default();
+            loop {
+                match rest {
+                    [b, tail @ ..] if *b < 0x80 => rest = tail,
+                    [b0 @ 0xE3..=0xE9, b1, b2, tail @ ..] if keeps_3byte(*b0, *b1, *b2) => {
+                        rest = tail
                     }
+                    _ => break,
                 }
             }
-            let Some(c) = source.get(at..).and_then(|t| t.chars().next()) else {
+            at = bytes.len() - rest.len();
+            let Some(&b) = rest.first() else {
                 break;
             };
-            let cp = c as u32;
-            // Hot path first: nearly every character of a report is an ideograph in
-            // the dense range, where `fold_char` would first test six other ranges.
-            let folded = if (TABLE_START..DENSE_END).contains(&cp) {
+            let cont = |i: usize| bytes.get(at + i).map(|&x| x as u32 & 0x3F);
+            let decoded = match b {
+                0xC2..=0xDF => cont(1).map(|b1| (((b as u32 & 0x1F) << 6) | b1, 2)),
+                0xE0..=0xEF => match (cont(1), cont(2)) {
+                    (Some(b1), Some(b2)) => Some((((b as u32 & 0x0F) << 12) | (b1 << 6) | b2, 3)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let (c, len) = match decoded {
+                Some((cp, len)) => match char::from_u32(cp) {
+                    Some(c) => (c, len),
+                    None => break,
+                },
+                None => match source.get(at..).and_then(|t| t.chars().next()) {
+                    Some(c) => (c, c.len_utf8()),
+                    None => break,
+                },
+            };
+            let folded = if (TABLE_START..DENSE_END).contains(&(c as u32)) {
                 ts.get_or_insert_with(table).get(c)
             } else {
                 fold_char(c)
             };
             if folded == c {
-                at += c.len_utf8();
+                at += len;
                 continue;
             }
             text.push_str(source.get(copied..at).unwrap_or_default());
             text.push(folded);
-            copied = at + c.len_utf8();
+            copied = at + len;
             at = copied;
-            if folded.len_utf8() != c.len_utf8() {
+            if folded.len_utf8() != len {
                 map.checkpoint(text.len(), copied);
             }
         }
@@ -278,12 +293,17 @@ impl TsTable {
     }
 }
 
-/// Whether folding changes `cp`, a code point of `TABLE_START..DENSE_END`.
-fn changes(cp: u32) -> bool {
-    let i = (cp - TABLE_START) as usize;
-    TS_CHANGES
-        .get(i / 64)
-        .is_some_and(|w| w & (1 << (i % 64)) != 0)
+/// Whether the 3-byte UTF-8 sequence `b0 b1 b2` (lead byte 0xE3..=0xE9: U+3000..=U+9FFF)
+/// is an ideograph of the dense range that folding leaves alone. Below `TABLE_START`
+/// (the ideographic space U+3000, 、。《》…) it answers no: the general path decides.
+///
+/// The lead byte's low bits and `b1` pick the word of `TS_CHANGES`, `b2` the bit:
+/// `TABLE_START` is a multiple of 64, so no code point needs assembling.
+fn keeps_3byte(b0: u8, b1: u8, b2: u8) -> bool {
+    let word = (((b0 as usize) & 0x0F) << 6) | ((b1 as usize) & 0x3F);
+    word.checked_sub(TABLE_START as usize / 64)
+        .and_then(|w| TS_CHANGES.get(w))
+        .is_some_and(|bits| bits & (1 << (b2 & 0x3F)) == 0)
 }
 
 fn table() -> &'static TsTable {
