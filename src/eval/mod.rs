@@ -904,9 +904,11 @@ impl<'a> Ctx<'a> {
         let percent = matches!((lv, rv), (Value::Num(a), Value::Num(b)) if a.percent || b.percent);
         // A count carries every counted element: hundreds of spans, so no quadratic
         // duplicate check.
-        let mut seen = std::collections::HashSet::new();
-        for v in [lv, rv] {
-            for o in origins(v) {
+        let (lo, ro) = (origins(lv), origins(rv));
+        let mut seen: HashSet<(usize, usize), BuildHasherDefault<OffsetHasher>> =
+            HashSet::with_capacity_and_hasher(lo.len() + ro.len(), Default::default());
+        for os in [lo, ro] {
+            for o in os.iter() {
                 if !seen.insert((o.span.start, o.span.end)) {
                     continue;
                 }
@@ -1580,20 +1582,23 @@ fn as_truth(v: &Value) -> Option<Truth> {
     }
 }
 
-fn origins(v: &Value) -> Vec<Origin> {
+/// Borrowed where the value holds them: a count's hundreds of origins are not copied.
+fn origins(v: &Value) -> std::borrow::Cow<'_, [Origin]> {
+    use std::borrow::Cow;
     match v {
-        Value::Num(n) => n.origins.clone(),
-        Value::Date(d) => d.origins.clone(),
-        Value::Text(t) => t
-            .span
-            .map(|s| Origin {
-                span: s,
-                what: Arc::from(""),
-                written: Arc::from(t.text.as_str()),
-            })
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
+        Value::Num(n) => Cow::Borrowed(&n.origins),
+        Value::Date(d) => Cow::Borrowed(&d.origins),
+        Value::Text(t) => Cow::Owned(
+            t.span
+                .map(|s| Origin {
+                    span: s,
+                    what: Arc::from(""),
+                    written: Arc::from(t.text.as_str()),
+                })
+                .into_iter()
+                .collect(),
+        ),
+        _ => Cow::Borrowed(&[]),
     }
 }
 
