@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::eval::{Outcome, Violation};
 use crate::rules::{Rule, Severity};
-use crate::span::{LineIndex, Span};
+use crate::span::{LineCursor, Span};
 
 /// A labelled span of a report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,12 +54,12 @@ pub struct Finding {
 
 impl Finding {
     /// The finding for one violation of `rule` in `text`.
-    pub fn new(rule: &Rule, v: Violation, text: &str, lines: &LineIndex) -> Finding {
+    pub fn new(rule: &Rule, v: Violation, lines: &mut LineCursor) -> Finding {
         let labels = v
             .evidence
             .into_iter()
             .map(|e| {
-                let (line, column) = lines.line_col(text, e.span.start);
+                let (line, column) = lines.line_col(e.span.start);
                 Label {
                     start: e.span.start,
                     end: e.span.end,
@@ -155,17 +155,20 @@ impl FileReport {
         outcomes: impl IntoIterator<Item = (&'r Rule, Outcome)>,
     ) -> FileReport {
         // Indexed only when a finding needs a line number: most outcomes are passes.
-        let mut lines: Option<LineIndex> = None;
+        let mut failed = Vec::new();
         let mut findings = Vec::new();
         let mut not_applicable = Vec::new();
         for (rule, outcome) in outcomes {
             match outcome {
                 Outcome::Pass => {}
                 Outcome::NotApplicable => not_applicable.push(rule.id.clone()),
-                Outcome::Fail(vs) => {
-                    let lines = lines.get_or_insert_with(|| LineIndex::new(&text));
-                    findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &text, lines)))
-                }
+                Outcome::Fail(vs) => failed.push((rule, vs)),
+            }
+        }
+        if !failed.is_empty() {
+            let mut lines = LineCursor::new(&text);
+            for (rule, vs) in failed {
+                findings.extend(vs.into_iter().map(|v| Finding::new(rule, v, &mut lines)));
             }
         }
         FileReport {

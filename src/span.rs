@@ -58,6 +58,89 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
+/// Where byte offsets stand (line, column, code points before them), for offsets
+/// looked up mostly in increasing order, as a finding's labels are.
+///
+/// Columns and code-point offsets are counted from the previous lookup instead of
+/// from the line's or the text's start: a damaged report can carry hundreds of
+/// labels on one long line, and counting each from the start made the lookups
+/// quadratic. Gives exactly what [`LineIndex::line_col`] and a count from the text's
+/// start give, whatever the order.
+pub struct LineCursor<'a> {
+    index: LineIndex,
+    text: &'a str,
+    /// The last offset counted (a char boundary), its 0-based line, its 0-based
+    /// column and the code points before it.
+    at: usize,
+    line: usize,
+    col: usize,
+    chars: usize,
+}
+
+/// A located offset: 1-based line and column (code points), and the code points
+/// before it in the whole text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in code points.
+    pub column: usize,
+    /// Code points before the offset.
+    pub char_offset: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        LineCursor {
+            index: LineIndex::new(text),
+            text,
+            at: 0,
+            line: 0,
+            col: 0,
+            chars: 0,
+        }
+    }
+
+    /// Where `offset` stands (clamped to the text's length). An offset inside a
+    /// character counts bytes, as [`LineIndex::line_col`] does.
+    pub fn locate(&mut self, offset: usize) -> Location {
+        let text = self.text;
+        let offset = offset.min(text.len());
+        let line = self.index.line_of(offset);
+        let start = self.index.starts.get(line).copied().unwrap_or(0);
+        let count = |a: usize, b: usize| text.get(a..b).map(|s| s.chars().count());
+        if !text.is_char_boundary(offset) {
+            return Location {
+                line: line + 1,
+                column: count(start, offset).unwrap_or(offset - start) + 1,
+                char_offset: count(0, offset).unwrap_or(offset),
+            };
+        }
+        if offset < self.at {
+            (self.at, self.line, self.col, self.chars) = (0, 0, 0, 0);
+        }
+        let step = count(self.at, offset).unwrap_or(offset - self.at);
+        let col = if line == self.line && self.at >= start {
+            self.col + step
+        } else {
+            count(start, offset).unwrap_or(offset - start)
+        };
+        (self.at, self.line, self.col, self.chars) = (offset, line, col, self.chars + step);
+        Location {
+            line: line + 1,
+            column: col + 1,
+            char_offset: self.chars,
+        }
+    }
+
+    /// 1-based (line, column) of `offset`, as [`LineIndex::line_col`].
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let l = self.locate(offset);
+        (l.line, l.column)
+    }
+}
+
 /// A piece of a shared text: one reference-counted `String` and a byte range of it.
 ///
 /// The document model cuts thousands of pieces (lines, paragraphs, cells, sections)
@@ -216,16 +299,21 @@ impl LineIndex {
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.starts[line];
+        let line = self.line_of(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0);
         let col = text
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(offset - start);
         (line + 1, col + 1)
+    }
+
+    /// 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
     }
 
     /// Byte range of 1-based line `line` (without its newline), if it exists.
@@ -314,6 +402,42 @@ mod tests {
         assert!(whole.sub(0..3) < whole.sub(3..6));
         assert_eq!(format!("{:?}", whole.sub(0..3)), "\"一\"");
         assert_eq!(SharedStr::default(), "");
+    }
+
+    #[test]
+    fn cursor_locates_as_counting_from_the_start() {
+        let texts = [
+            "",
+            "a",
+            "一二\n三四五\n",
+            "\n\n一a二\n\nb三\n四",
+            "长行长行长行长行\n短",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+            let expect = |o: usize| {
+                let (line, column) = index.line_col(text, o);
+                let o = o.min(text.len());
+                let char_offset = text.get(..o).map_or(o, |s| s.chars().count());
+                Location {
+                    line,
+                    column,
+                    char_offset,
+                }
+            };
+            // In order, in reverse, and jumping about (every other, then back).
+            let mut orders = vec![offsets.clone(), offsets.iter().rev().copied().collect()];
+            let mut jumps: Vec<usize> = offsets.iter().step_by(2).copied().collect();
+            jumps.extend(offsets.iter().skip(1).step_by(3));
+            orders.push(jumps);
+            for order in orders {
+                let mut cursor = LineCursor::new(text);
+                for &o in &order {
+                    assert_eq!(cursor.locate(o), expect(o), "{text:?} at {o}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -177,3 +177,38 @@ fn other_formats_handle_the_synthetic_report() {
         "path,line,column,rule,severity,message\r\ndir/a b.txt,2,11,x/rate,info,\"100% ≠ 10/12, \"\"rate\"\"\"\r\n"
     );
 }
+
+/// The log is spliced together from one serialised skeleton and each result
+/// serialised on its own (a tree of a large batch's results took ten times the
+/// memory of its text): the splice must be exactly the pretty JSON of the whole.
+#[test]
+fn spliced_log_is_the_pretty_json_of_the_whole() {
+    let mut other = two_label_report();
+    other.path = "dir/other.txt".into();
+    let clean = {
+        let mut r = two_label_report();
+        r.findings.clear();
+        r
+    };
+    let failed = reportlint::findings::FileReport::failed(
+        "gone.txt".into(),
+        reportlint::findings::FileError {
+            kind: "not-found",
+            message: "gone".into(),
+        },
+    );
+    let batches = [
+        vec![],
+        vec![clean.clone()],
+        vec![failed.clone()],
+        vec![two_label_report(), clean, failed, other],
+    ];
+    for reports in batches {
+        let out = reportlint::render::sarif::render(&reports, &[]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(out, serde_json::to_string_pretty(&v).unwrap());
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        let expected: usize = reports.iter().map(|r| r.findings.len()).sum();
+        assert_eq!(results.len(), expected);
+    }
+}

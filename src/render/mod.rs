@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::findings::Label;
-use crate::span::LineIndex;
+use crate::span::LineCursor;
 
 pub mod csv;
 pub mod github;
@@ -83,9 +83,12 @@ pub struct Region {
 }
 
 /// Computes [`Region`]s of labels in one file's text.
+///
+/// Labels are located in the order asked with one cursor, so a file with hundreds
+/// of labels is walked about once, not once per label.
 pub struct Locator<'a> {
     text: Option<&'a str>,
-    lines: Option<LineIndex>,
+    cursor: Option<std::cell::RefCell<LineCursor<'a>>>,
 }
 
 impl<'a> Locator<'a> {
@@ -93,27 +96,28 @@ impl<'a> Locator<'a> {
     pub fn new(text: Option<&'a str>) -> Self {
         Locator {
             text,
-            lines: text.map(LineIndex::new),
+            cursor: text.map(|t| std::cell::RefCell::new(LineCursor::new(t))),
         }
     }
 
     /// The region of a label.
     pub fn region(&self, label: &Label) -> Region {
-        match (self.text, &self.lines) {
-            (Some(text), Some(lines)) => {
+        match (self.text, &self.cursor) {
+            (Some(text), Some(cursor)) => {
                 let start = label.start.min(text.len());
                 let end = label.end.clamp(start, text.len());
-                let (start_line, start_column) = lines.line_col(text, start);
-                let (end_line, end_column) = lines.line_col(text, end);
-                let count =
-                    |a: usize, b: usize| text.get(a..b).map(|s| s.chars().count()).unwrap_or(b - a);
+                let mut cursor = cursor.borrow_mut();
+                let (s, e) = (cursor.locate(start), cursor.locate(end));
                 Region {
-                    start_line,
-                    start_column,
-                    end_line,
-                    end_column,
-                    char_offset: count(0, start),
-                    char_length: count(start, end),
+                    start_line: s.line,
+                    start_column: s.column,
+                    end_line: e.line,
+                    end_column: e.column,
+                    char_offset: s.char_offset,
+                    // Bytes when the label does not fall on character boundaries.
+                    char_length: text
+                        .get(start..end)
+                        .map_or(end - start, |_| e.char_offset - s.char_offset),
                 }
             }
             _ => {
