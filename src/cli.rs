@@ -459,7 +459,10 @@ fn check_with(args: &CheckArgs, setup: &batch::Setup) -> Result<u8, miette::Repo
     let progress = !args.quiet && batch::progress_wanted();
     if args.output.is_none()
         && !args.statistics
-        && matches!(args.format, Format::Human | Format::Concise | Format::Json)
+        && matches!(
+            args.format,
+            Format::Human | Format::Concise | Format::Json | Format::Csv | Format::Github
+        )
     {
         return check_streaming(args, setup, progress);
     }
@@ -539,7 +542,7 @@ fn run_epilogue(args: &CheckArgs, run: &batch::Run) {
     }
 }
 
-/// Human, concise and JSON output to stdout, printed batch by batch as files are
+/// Human, concise, JSON, CSV and GitHub output to stdout, printed batch by batch as files are
 /// checked: each file's text and findings are dropped once printed, so memory stays
 /// flat however many files a run has, and output starts before the last file is read.
 /// The bytes are those of rendering the whole run at once (`--output` does that;
@@ -558,8 +561,14 @@ fn check_streaming(
     let mut json = render::json::Stream::default();
     let mut failing = false;
     let mut waived = String::new();
-    if args.format == Format::Json {
-        let _ = stdout.write_all(render::json::Stream::start().as_bytes());
+    match args.format {
+        Format::Json => {
+            let _ = stdout.write_all(render::json::Stream::start().as_bytes());
+        }
+        Format::Csv => {
+            let _ = stdout.write_all(format!("{}\r\n", render::csv::HEADER).as_bytes());
+        }
+        _ => {}
     }
     let run = batch::run_each(
         setup,
@@ -585,13 +594,16 @@ fn check_streaming(
                         .collect::<String>()
                 }
                 Format::Concise => human::render_concise(&reports),
+                Format::Csv => render::csv::rows(&reports),
+                Format::Github => render::github::render(&reports),
                 _ => reports
                     .par_iter()
                     .map(|r| human::render_file(r, style))
                     .collect::<Vec<String>>()
                     .concat(),
             };
-            if args.format != Format::Json {
+            // Only the formats for people list waived findings (as rendering at once does).
+            if matches!(args.format, Format::Human | Format::Concise) {
                 waived += &waived_list(&reports);
             }
             let _ = stdout.write_all(out.as_bytes());

@@ -1,4 +1,4 @@
-//! Human, concise and JSON output to stdout are printed batch by batch as files are
+//! Human, concise, JSON, CSV and GitHub output to stdout are printed batch by batch as files are
 //! checked (flat memory on large runs). The bytes, the summary and the exit code must be
 //! the same as when the whole run is rendered at once (`--output FILE` renders at once).
 
@@ -67,7 +67,7 @@ fn streamed_output_equals_the_output_rendered_at_once() {
     std::fs::create_dir(&reports).unwrap();
     corpus(&reports);
     let reports = reports.to_str().unwrap();
-    for format in ["human", "concise", "json"] {
+    for format in ["human", "concise", "json", "csv", "github"] {
         let file = dir.path().join(format!("out.{format}"));
         let (code_streamed, streamed, err_streamed) = run(&["check", "--format", format, reports]);
         let (code_at_once, _, err_at_once) = run(&[

@@ -26,9 +26,12 @@ fn row(out: &mut String, cells: [&str; 6]) {
 /// Every finding as a row; a file that could not be checked is a row with rule
 /// `file-error`, severity `error`, line 1, column 1.
 pub fn render(reports: &[FileReport]) -> String {
+    format!("{HEADER}\r\n{}", rows(reports))
+}
+
+/// The rows of [`render`] without the header, for output printed batch by batch.
+pub fn rows(reports: &[FileReport]) -> String {
     let mut out = String::new();
-    out.push_str(HEADER);
-    out.push_str("\r\n");
     for report in reports {
         let path = display_path(&report.path);
         if let Some(e) = &report.error {
