@@ -63,15 +63,21 @@ impl Folded {
         // (nearly every character of a report) is dismissed with one bit of
         // `TS_CHANGES`. Only 4-byte characters go through `char`s.
         loop {
-            // The run of ASCII and unchanged dense ideographs from `at`, in a loop of
-            // its own: slice patterns keep it free of bounds checks.
+            // The run of characters folding leaves alone from `at` (ASCII, Latin such
+            // as pinyin, CJK punctuation, unchanged ideographs), in a loop of its own:
+            // slice patterns keep it free of bounds checks.
             let mut rest = bytes.get(at..).unwrap_or_default();
             loop {
                 match rest {
                     [b, tail @ ..] if *b < 0x80 => rest = tail,
-                    [b0 @ 0xE3..=0xE9, b1, b2, tail @ ..] if keeps_3byte(*b0, *b1, *b2) => {
+                    [b0 @ 0xE4..=0xE9, b1, b2, tail @ ..] if keeps_ideograph(*b0, *b1, *b2) => {
                         rest = tail
                     }
+                    [b0 @ 0xE2..=0xE3, b1, b2, tail @ ..] if keeps_3byte(*b0, *b1, *b2) => {
+                        rest = tail
+                    }
+                    // U+0080..=U+07FF: only the no-break space U+00A0 (C2 A0) folds.
+                    [b0 @ 0xC2..=0xDF, b1, tail @ ..] if (*b0, *b1) != (0xC2, 0xA0) => rest = tail,
                     _ => break,
                 }
             }
@@ -293,18 +299,57 @@ impl TsTable {
     }
 }
 
-/// Whether the 3-byte UTF-8 sequence `b0 b1 b2` (lead byte 0xE3..=0xE9: U+3000..=U+9FFF)
-/// is an ideograph of the dense range that folding leaves alone. Below `TABLE_START`
-/// (the ideographic space U+3000, 、。《》…) it answers no: the general path decides.
+/// Whether the 3-byte UTF-8 sequence `b0 b1 b2` (lead byte 0xE2..=0xE9: U+2000..=U+9FFF)
+/// is a character that folding leaves alone: one of the dense ideographs, or of the
+/// punctuation below them (“”…—、。《》〔〕), checked against `LOW_CHANGES`.
 ///
-/// The lead byte's low bits and `b1` pick the word of `TS_CHANGES`, `b2` the bit:
-/// `TABLE_START` is a multiple of 64, so no code point needs assembling.
+/// The lead byte's low bits and `b1` pick a 64-bit word, `b2` the bit: both bitmaps
+/// start at a multiple of 64, so no code point needs assembling.
 fn keeps_3byte(b0: u8, b1: u8, b2: u8) -> bool {
     let word = (((b0 as usize) & 0x0F) << 6) | ((b1 as usize) & 0x3F);
-    word.checked_sub(TABLE_START as usize / 64)
-        .and_then(|w| TS_CHANGES.get(w))
+    let bits = match word.checked_sub(TABLE_START as usize / 64) {
+        Some(w) => TS_CHANGES.get(w),
+        None => word
+            .checked_sub(LOW_START as usize / 64)
+            .and_then(|w| LOW_CHANGES.get(w)),
+    };
+    bits.is_some_and(|bits| bits & (1 << (b2 & 0x3F)) == 0)
+}
+
+/// [`keeps_3byte`] for lead bytes 0xE4..=0xE9 (U+4000..=U+9FFF), all in `TS_CHANGES`.
+fn keeps_ideograph(b0: u8, b1: u8, b2: u8) -> bool {
+    let word = (((b0 as usize) & 0x0F) << 6) | ((b1 as usize) & 0x3F);
+    TS_CHANGES
+        .get(word.wrapping_sub(TABLE_START as usize / 64))
         .is_some_and(|bits| bits & (1 << (b2 & 0x3F)) == 0)
 }
+
+/// Start of `LOW_CHANGES`: General Punctuation, where the lead byte 0xE2 begins.
+const LOW_START: u32 = 0x2000;
+
+/// The code points of `LOW_START..TABLE_START` that `fold_char` changes (the odd
+/// spaces and zero-width characters), one bit each. The every-BMP-character test
+/// checks it against `fold_char`.
+const LOW_CHANGES: [u64; ((TABLE_START - LOW_START) / 64) as usize] = {
+    let mut bits = [0u64; ((TABLE_START - LOW_START) / 64) as usize];
+    let changed = [
+        0x2000..0x200C,
+        0x202F..0x2030,
+        0x205F..0x2060,
+        0x3000..0x3001,
+    ];
+    let mut r = 0;
+    while r < changed.len() {
+        let mut cp = changed[r].start;
+        while cp < changed[r].end {
+            let i = (cp - LOW_START) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+            cp += 1;
+        }
+        r += 1;
+    }
+    bits
+};
 
 fn table() -> &'static TsTable {
     static TABLE: TsTable = TsTable {
