@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod batch;
+pub mod byteset;
 pub mod cli;
 pub mod config;
 pub mod document;

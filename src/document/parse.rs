@@ -14,6 +14,7 @@ use super::numbers::{self, Scan};
 use super::{
     Date, Document, Heading, Number, Numbering, NumberingStyle, Paragraph, Section, TextRef,
 };
+use crate::byteset::{positions, ByteSet};
 use crate::fold::Folded;
 use crate::span::Span;
 
@@ -201,7 +202,7 @@ impl LineScanner<'_> {
         // End of the last date or number, so a Chinese date found at its 年 (after
         // the fact) cannot overlap what came before.
         let mut last_end = from;
-        for hit in Hits::new(bytes, from) {
+        for hit in hits(bytes, from) {
             if hit.at < i {
                 continue;
             }
@@ -418,141 +419,45 @@ struct Hit {
 
 /// The places in a line where a date or number may start, in order.
 ///
-/// Nearly all of a report is three-byte Han characters; looking at every character
-/// costs more than everything else in `Document::parse`. So the bytes that can belong
-/// to a start are flagged sixteen at a time with vector compares: an ASCII digit, 0xBC
-/// (the middle byte of a full-width digit, EF BC 90..99) or 0xB4 (the last byte of 年,
-/// E5 B9 B4). Each flagged byte is then checked exactly.
-struct Hits<'a> {
-    bytes: &'a [u8],
-    /// Start of the next chunk to test.
-    word: usize,
-    /// Flagged bytes of the current chunk (bit j for byte j).
-    mask: u64,
-    /// Start of the current chunk.
-    base: usize,
+/// Only the bytes that can belong to a start are looked at, found sixteen at a time
+/// (see [`crate::byteset`]): an ASCII digit, 0xBC (the middle byte of a full-width
+/// digit, EF BC 90..99) or 0xB4 (the last byte of 年, E5 B9 B4). Each is then checked
+/// exactly.
+fn hits(bytes: &[u8], from: usize) -> impl Iterator<Item = Hit> + '_ {
+    positions::<Starts>(bytes, from).filter_map(move |k| hit_at(bytes, k))
 }
 
-/// Bytes flagged per chunk: one per bit of the mask.
-const CHUNK: usize = 16;
+/// The bytes [`hits`] looks at.
+struct Starts;
 
-/// Bit j set when byte j of `chunk` is an ASCII digit, 0xB4 or 0xBC. (0xB4 and 0xBC
-/// differ only in bit 3, so one masked compare finds both.)
-///
-/// SSE2 on x86-64, where the compiler does not vectorise the portable loop well (it
-/// was slower than the eight-bytes-at-once arithmetic this replaced).
-#[cfg(target_arch = "x86_64")]
-fn flags(chunk: &[u8; CHUNK]) -> u64 {
-    use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
-    };
-    // SAFETY: SSE2 is part of every x86-64 CPU (the baseline target has it enabled),
-    // and the unaligned load reads exactly the 16 bytes `chunk` holds.
-    let mask = unsafe {
-        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
-        // b - '0' ≤ 9 unsigned: min(d, 9) == d.
-        let d = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
-        let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-        let b4 = _mm_cmpeq_epi8(
-            _mm_and_si128(v, _mm_set1_epi8(0xF7u8 as i8)),
-            _mm_set1_epi8(0xB4u8 as i8),
-        );
-        _mm_movemask_epi8(_mm_or_si128(digit, b4))
-    };
-    u64::from(mask as u16)
+impl ByteSet for Starts {
+    const BYTES: &'static [u8] = &[0xB4, 0xBC];
+    const DIGITS: bool = true;
 }
 
-/// The portable form of the x86-64 `flags`.
-#[cfg(not(target_arch = "x86_64"))]
-fn flags(chunk: &[u8; CHUNK]) -> u64 {
-    let mut mask = 0u64;
-    for (j, &b) in chunk.iter().enumerate() {
-        let flagged = (b.wrapping_sub(b'0') < 10) | (b & 0xF7 == 0xB4);
-        mask |= u64::from(flagged) << j;
-    }
-    mask
-}
-
-impl<'a> Hits<'a> {
-    fn new(bytes: &'a [u8], from: usize) -> Self {
-        Hits {
-            bytes,
-            word: from,
-            mask: 0,
-            base: from,
-        }
-    }
-
-    /// Flag the candidate bytes of the chunk at `start` (shorter at the end of the line).
-    fn load(&mut self, start: usize) -> usize {
-        let end = (start + CHUNK).min(self.bytes.len());
-        self.mask = match self
-            .bytes
-            .get(start..start + CHUNK)
-            .and_then(|w| <&[u8; CHUNK]>::try_from(w).ok())
+/// The hit the flagged byte at `k` stands for, if it really is one.
+fn hit_at(bytes: &[u8], k: usize) -> Option<Hit> {
+    let b = |j: usize| bytes.get(j).copied();
+    match b(k)? {
+        b'0'..=b'9' => Some(Hit {
+            at: k,
+            kind: HitKind::Digit,
+        }),
+        0xBC if b(k.checked_sub(1)?) == Some(0xEF)
+            && b(k + 1).is_some_and(|c| (0x90..=0x99).contains(&c)) =>
         {
-            Some(chunk) => flags(chunk),
-            // Padded with NUL, which is never flagged.
-            None => {
-                let mut chunk = [0u8; CHUNK];
-                for (dst, src) in chunk
-                    .iter_mut()
-                    .zip(self.bytes.get(start..end).unwrap_or(&[]))
-                {
-                    *dst = *src;
-                }
-                flags(&chunk)
-            }
-        };
-        self.base = start;
-        end
-    }
-
-    /// The hit the flagged byte at `k` stands for, if it really is one.
-    fn check(&self, k: usize) -> Option<Hit> {
-        let b = |j: usize| self.bytes.get(j).copied();
-        match b(k)? {
-            b'0'..=b'9' => Some(Hit {
-                at: k,
+            Some(Hit {
+                at: k - 1,
                 kind: HitKind::Digit,
-            }),
-            0xBC if b(k.checked_sub(1)?) == Some(0xEF)
-                && b(k + 1).is_some_and(|c| (0x90..=0x99).contains(&c)) =>
-            {
-                Some(Hit {
-                    at: k - 1,
-                    kind: HitKind::Digit,
-                })
-            }
-            0xB4 if b(k.checked_sub(1)?) == Some(0xB9) && b(k.checked_sub(2)?) == Some(0xE5) => {
-                Some(Hit {
-                    at: k - 2,
-                    kind: HitKind::Nian,
-                })
-            }
-            _ => None,
+            })
         }
-    }
-}
-
-impl Iterator for Hits<'_> {
-    type Item = Hit;
-
-    fn next(&mut self) -> Option<Hit> {
-        loop {
-            while self.mask != 0 {
-                let k = self.base + self.mask.trailing_zeros() as usize;
-                self.mask &= self.mask - 1;
-                if let Some(hit) = self.check(k) {
-                    return Some(hit);
-                }
-            }
-            if self.word >= self.bytes.len() {
-                return None;
-            }
-            self.word = self.load(self.word);
+        0xB4 if b(k.checked_sub(1)?) == Some(0xB9) && b(k.checked_sub(2)?) == Some(0xE5) => {
+            Some(Hit {
+                at: k - 2,
+                kind: HitKind::Nian,
+            })
         }
+        _ => None,
     }
 }
 
@@ -591,14 +496,14 @@ mod tests {
         ];
         for s in samples {
             for from in (0..=s.len()).filter(|&i| s.is_char_boundary(i)) {
-                let got: Vec<Hit> = Hits::new(s.as_bytes(), from).collect();
+                let got: Vec<Hit> = hits(s.as_bytes(), from).collect();
                 assert_eq!(got, naive(s, from), "{s:?} from {from}");
             }
         }
         // Every alignment of a full-width digit and of 年 against the 16-byte chunks.
-        for pad in 0..=CHUNK + 1 {
+        for pad in 0..=17 {
             let s = format!("{}５年{}", "a".repeat(pad), "中".repeat(pad));
-            let got: Vec<Hit> = Hits::new(s.as_bytes(), 0).collect();
+            let got: Vec<Hit> = hits(s.as_bytes(), 0).collect();
             assert_eq!(got, naive(&s, 0), "{s:?}");
         }
     }

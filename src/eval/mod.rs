@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use crate::byteset::{positions, ByteSet};
 use crate::document::{Document, NumberingStyle};
 use crate::dsl::ast::{BinOp, CmpOp, Expr, ExprKind, Quantifier, UnOp};
 use crate::fold::Folded;
@@ -64,6 +65,24 @@ impl Hasher for OffsetHasher {
 }
 
 type OffsetMap<K, V> = HashMap<K, V, BuildHasherDefault<OffsetHasher>>;
+
+/// The bytes a sentence can end at: the ASCII terminators and the lead bytes of the
+/// full-width ones (。 E3, ！？； EF).
+struct SentenceEnds;
+
+impl ByteSet for SentenceEnds {
+    const BYTES: &'static [u8] = &[0xE3, 0xEF, b'!', b'?', b';', b'\n', b'\r'];
+    const DIGITS: bool = false;
+}
+
+/// [`SentenceEnds`] and the clause breaks: `,` `:` (their full-width forms and 、
+/// start with E3 or EF too).
+struct ClauseEnds;
+
+impl ByteSet for ClauseEnds {
+    const BYTES: &'static [u8] = &[0xE3, 0xEF, b'!', b'?', b';', b'\n', b'\r', b',', b':'];
+    const DIGITS: bool = false;
+}
 
 /// Everything evaluation needs about one report.
 pub struct Ctx<'a> {
@@ -1243,8 +1262,17 @@ impl<'a> Ctx<'a> {
         let bytes = hay.as_bytes();
         let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
         // Bytes, not chars: every terminator is ASCII or starts with 0xE3 or 0xEF, and
-        // neither is a continuation byte, so only those bytes need decoding.
-        for (i, &b) in bytes.iter().enumerate() {
+        // neither is a continuation byte, so only those bytes are looked at (found
+        // sixteen at a time) and decoded.
+        let candidates: Box<dyn Iterator<Item = usize>> = if clauses {
+            Box::new(positions::<ClauseEnds>(bytes, 0))
+        } else {
+            Box::new(positions::<SentenceEnds>(bytes, 0))
+        };
+        for i in candidates {
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
             let c = match b {
                 0xE3 | 0xEF => match hay.get(i..).and_then(|t| t.chars().next()) {
                     Some(c) => c,
