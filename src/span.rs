@@ -61,20 +61,22 @@ impl From<Span> for miette::SourceSpan {
 /// Where byte offsets stand (line, column, code points before them), for offsets
 /// looked up mostly in increasing order, as a finding's labels are.
 ///
-/// Columns and code-point offsets are counted from the previous lookup instead of
-/// from the line's or the text's start: a damaged report can carry hundreds of
-/// labels on one long line, and counting each from the start made the lookups
+/// A column is counted from the previous lookup when that was earlier on the same
+/// line, else from the line's start; code points before an offset are the count
+/// before its line (one pass over the text, made at the first [`LineCursor::locate`])
+/// plus its column. A damaged report can carry hundreds of labels on one long line,
+/// and counting each from the line's or the text's start made the lookups
 /// quadratic. Gives exactly what [`LineIndex::line_col`] and a count from the text's
 /// start give, whatever the order.
 pub struct LineCursor<'a> {
     index: LineIndex,
     text: &'a str,
-    /// The last offset counted (a char boundary), its 0-based line, its 0-based
-    /// column and the code points before it.
+    /// The last offset looked up (a char boundary), its 0-based line and column.
     at: usize,
     line: usize,
     col: usize,
-    chars: usize,
+    /// Code points before each line, once needed.
+    before_line: Option<Vec<usize>>,
 }
 
 /// A located offset: 1-based line and column (code points), and the code points
@@ -98,46 +100,61 @@ impl<'a> LineCursor<'a> {
             at: 0,
             line: 0,
             col: 0,
-            chars: 0,
+            before_line: None,
         }
     }
 
-    /// Where `offset` stands (clamped to the text's length). An offset inside a
-    /// character counts bytes, as [`LineIndex::line_col`] does.
-    pub fn locate(&mut self, offset: usize) -> Location {
+    /// 1-based (line, column) of `offset`, as [`LineIndex::line_col`]: clamped to the
+    /// text's length, and counting bytes for an offset inside a character.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
         let text = self.text;
         let offset = offset.min(text.len());
         let line = self.index.line_of(offset);
         let start = self.index.starts.get(line).copied().unwrap_or(0);
         let count = |a: usize, b: usize| text.get(a..b).map(|s| s.chars().count());
         if !text.is_char_boundary(offset) {
-            return Location {
-                line: line + 1,
-                column: count(start, offset).unwrap_or(offset - start) + 1,
-                char_offset: count(0, offset).unwrap_or(offset),
-            };
+            return (line + 1, count(start, offset).unwrap_or(offset - start) + 1);
         }
-        if offset < self.at {
-            (self.at, self.line, self.col, self.chars) = (0, 0, 0, 0);
-        }
-        let step = count(self.at, offset).unwrap_or(offset - self.at);
-        let col = if line == self.line && self.at >= start {
-            self.col + step
+        let col = if line == self.line && (start..=offset).contains(&self.at) {
+            self.col + count(self.at, offset).unwrap_or(offset - self.at)
         } else {
             count(start, offset).unwrap_or(offset - start)
         };
-        (self.at, self.line, self.col, self.chars) = (offset, line, col, self.chars + step);
+        (self.at, self.line, self.col) = (offset, line, col);
+        (line + 1, col + 1)
+    }
+
+    /// Where `offset` stands: [`LineCursor::line_col`] and the code points before it
+    /// (bytes, for an offset inside a character).
+    pub fn locate(&mut self, offset: usize) -> Location {
+        let (line, column) = self.line_col(offset);
+        let offset = offset.min(self.text.len());
+        let char_offset = if self.text.is_char_boundary(offset) {
+            self.chars_before_line(line - 1) + column - 1
+        } else {
+            offset
+        };
         Location {
-            line: line + 1,
-            column: col + 1,
-            char_offset: self.chars,
+            line,
+            column,
+            char_offset,
         }
     }
 
-    /// 1-based (line, column) of `offset`, as [`LineIndex::line_col`].
-    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
-        let l = self.locate(offset);
-        (l.line, l.column)
+    /// Code points before 0-based line `line`.
+    fn chars_before_line(&mut self, line: usize) -> usize {
+        let (text, starts) = (self.text, &self.index.starts);
+        let before = self.before_line.get_or_insert_with(|| {
+            let mut total = 0;
+            let mut before = Vec::with_capacity(starts.len());
+            for (i, &s) in starts.iter().enumerate() {
+                before.push(total);
+                let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                total += text.get(s..end).map_or(end - s, |l| l.chars().count());
+            }
+            before
+        });
+        before.get(line).copied().unwrap_or(0)
     }
 }
 
