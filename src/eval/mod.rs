@@ -149,8 +149,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether `re` certainly has no match in the folded range `base..` of the report
-    /// (`base` is None for text that is not part of it).
+    /// Whether `re` certainly has no match in the folded range `piece` of the report
+    /// (`None` for text that is not part of it).
     ///
     /// A regex without look-around assertions (`^ $ \b \B \A \z \< \>`) matches a
     /// piece of text the same wherever the text stands, so if it matches nowhere in the
@@ -158,13 +158,17 @@ impl<'a> Ctx<'a> {
     /// per regex then answers `matches(line, re)` for every line that cannot match.
     /// Whether a regex has assertions comes from its syntax tree, recorded when its
     /// literal is evaluated (every regex value comes from one); unknown counts as yes.
-    fn cannot_match(&self, re: &Arc<regex::Regex>, base: Option<usize>) -> bool {
-        if base.is_none() {
+    /// A search of the whole report answers for itself, so it is not scanned twice.
+    fn cannot_match(&self, re: &Arc<regex::Regex>, piece: Option<std::ops::Range<usize>>) -> bool {
+        let Some(piece) = piece else {
             return false;
-        }
+        };
         let key = Arc::as_ptr(re) as usize;
         if let Some(&found) = self.anywhere.borrow().get(&key) {
             return !found;
+        }
+        if piece.start == 0 && piece.end >= self.folded.text.len() {
+            return false;
         }
         let has_look = !self.assertion_free.borrow().contains(&key);
         let found = has_look || re.is_match(&self.folded.text);
@@ -492,7 +496,7 @@ impl<'a> Ctx<'a> {
         let Some((hay, base)) = self.scope_text(scope) else {
             return Value::None;
         };
-        if self.cannot_match(re, base) {
+        if self.cannot_match(re, base.map(|b| b..b + hay.len())) {
             return Value::List(self.empty.clone());
         }
         // Only pieces of the report are remembered: other text may be gone (and its
@@ -1361,7 +1365,8 @@ impl<'a> Ctx<'a> {
                     return Value::None;
                 };
                 // A regex found nowhere in the report is found in no piece of it.
-                let absent = matches!(pat, Value::Regex(re) if self.cannot_match(re, base));
+                let piece = base.map(|b| b..b + hay.len());
+                let absent = matches!(pat, Value::Regex(re) if self.cannot_match(re, piece));
                 // Where in `hay` the pattern stands, if it does.
                 let found: Option<std::ops::Range<usize>> = match (name, pat) {
                     _ if absent => None,
