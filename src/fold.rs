@@ -85,34 +85,43 @@ impl Folded {
             let Some(&b) = rest.first() else {
                 break;
             };
-            let cont = |i: usize| bytes.get(at + i).map(|&x| x as u32 & 0x3F);
-            let decoded = match b {
-                0xC2..=0xDF => cont(1).map(|b1| (((b as u32 & 0x1F) << 6) | b1, 2)),
-                0xE0..=0xEF => match (cont(1), cont(2)) {
-                    (Some(b1), Some(b2)) => Some((((b as u32 & 0x0F) << 12) | (b1 << 6) | b2, 3)),
-                    _ => None,
-                },
-                _ => None,
+            let (folded, len) = match traditional(rest) {
+                // What ends a run in a traditional report, nearly always.
+                Some(folded) => (folded, 3),
+                None => {
+                    let cont = |i: usize| bytes.get(at + i).map(|&x| x as u32 & 0x3F);
+                    let decoded = match b {
+                        0xC2..=0xDF => cont(1).map(|b1| (((b as u32 & 0x1F) << 6) | b1, 2)),
+                        0xE0..=0xEF => match (cont(1), cont(2)) {
+                            (Some(b1), Some(b2)) => {
+                                Some((((b as u32 & 0x0F) << 12) | (b1 << 6) | b2, 3))
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let (c, len) = match decoded {
+                        Some((cp, len)) => match char::from_u32(cp) {
+                            Some(c) => (c, len),
+                            None => break,
+                        },
+                        None => match source.get(at..).and_then(|t| t.chars().next()) {
+                            Some(c) => (c, c.len_utf8()),
+                            None => break,
+                        },
+                    };
+                    let folded = if (TABLE_START..DENSE_END).contains(&(c as u32)) {
+                        ts.get_or_insert_with(table).get(c)
+                    } else {
+                        fold_char(c)
+                    };
+                    if folded == c {
+                        at += len;
+                        continue;
+                    }
+                    (folded, len)
+                }
             };
-            let (c, len) = match decoded {
-                Some((cp, len)) => match char::from_u32(cp) {
-                    Some(c) => (c, len),
-                    None => break,
-                },
-                None => match source.get(at..).and_then(|t| t.chars().next()) {
-                    Some(c) => (c, c.len_utf8()),
-                    None => break,
-                },
-            };
-            let folded = if (TABLE_START..DENSE_END).contains(&(c as u32)) {
-                ts.get_or_insert_with(table).get(c)
-            } else {
-                fold_char(c)
-            };
-            if folded == c {
-                at += len;
-                continue;
-            }
             text.push_str(source.get(copied..at).unwrap_or_default());
             text.push(folded);
             copied = at + len;
@@ -322,6 +331,19 @@ fn keeps_ideograph(b0: u8, b1: u8, b2: u8) -> bool {
     TS_CHANGES
         .get(word.wrapping_sub(TABLE_START as usize / 64))
         .is_some_and(|bits| bits & (1 << (b2 & 0x3F)) == 0)
+}
+
+/// The simplified form of the traditional ideograph `rest` starts with, if it starts
+/// with one from U+4000 on (lead bytes 0xE4..=0xE9) that the table changes.
+fn traditional(rest: &[u8]) -> Option<char> {
+    let [b0 @ 0xE4..=0xE9, b1, b2, ..] = rest else {
+        return None;
+    };
+    let cp = ((*b0 as u32 & 0x0F) << 12) | ((*b1 as u32 & 0x3F) << 6) | (*b2 as u32 & 0x3F);
+    TS_DENSE
+        .get(cp.checked_sub(TABLE_START)? as usize)
+        .copied()
+        .filter(|&f| f != '\0')
 }
 
 /// Start of `LOW_CHANGES`: General Punctuation, where the lead byte 0xE2 begins.
