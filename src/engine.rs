@@ -1,7 +1,7 @@
 //! The pipeline for one file and for a batch: source → fold → document → eval → findings.
 
+use crate::span::SharedStr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -47,7 +47,8 @@ pub fn check_text_limited(
     limits: &Limits,
 ) -> FileReport {
     let folded = Folded::new(text);
-    check_folded(path, text, &folded, encoding, &[], rules, limits, false)
+    let text = SharedStr::from(text);
+    check_folded(path, &text, &folded, encoding, &[], rules, limits, false)
 }
 
 /// Check a report read in any format: spans point into `input.source`.
@@ -68,7 +69,7 @@ pub fn check_input(input: &Input, rules: &RuleSet, opts: &CheckOptions) -> FileR
 #[allow(clippy::too_many_arguments)]
 fn check_folded(
     path: PathBuf,
-    text: &str,
+    text: &SharedStr,
     folded: &Folded,
     encoding: &'static str,
     heading_lines: &[usize],
@@ -79,7 +80,7 @@ fn check_folded(
     let doc = Document::parse_with_headings(folded, heading_lines);
     let evaluate = |first: usize, part: &[Rule]| {
         // Each part has its own context: its caches are not shared across threads.
-        let ctx = Ctx::new(&doc, folded, text);
+        let ctx = Ctx::new(&doc, folded, text.as_str());
         part.iter()
             .enumerate()
             .map(|(i, r)| {
@@ -103,7 +104,7 @@ fn check_folded(
         evaluate(0, &rules.rules)
     };
     let outcomes: Vec<_> = rules.rules.iter().zip(outcomes).collect();
-    let mut report = FileReport::from_outcomes(path, Arc::from(text), encoding, outcomes);
+    let mut report = FileReport::from_outcomes(path, text.clone(), encoding, outcomes);
     report.truncate_findings(limits.max_findings);
     report
 }

@@ -1,13 +1,12 @@
 //! Findings: what a run found in each file, in the shape every renderer reads.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::eval::{Outcome, Violation};
 use crate::rules::{Rule, Severity};
-use crate::span::{LineCursor, Span};
+use crate::span::{LineCursor, SharedStr, Span};
 
 /// A labelled span of a report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,7 +138,7 @@ pub struct FileReport {
     pub truncated: Option<Truncated>,
     /// The decoded text (for renderers that show snippets).
     #[serde(skip)]
-    pub source: Option<Arc<str>>,
+    pub source: Option<SharedStr>,
     /// The encoding it was decoded from (`"GB18030"`, `"Big5"`, … or the declared
     /// `[input] encoding`); absent for a file that could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,10 +149,11 @@ impl FileReport {
     /// Collect rule outcomes into a report.
     pub fn from_outcomes<'r>(
         path: PathBuf,
-        text: Arc<str>,
+        text: impl Into<SharedStr>,
         encoding: &'static str,
         outcomes: impl IntoIterator<Item = (&'r Rule, Outcome)>,
     ) -> FileReport {
+        let text = text.into();
         // Indexed only when a finding needs a line number: most outcomes are passes.
         let mut failed = Vec::new();
         let mut findings = Vec::new();

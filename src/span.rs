@@ -231,6 +231,12 @@ impl From<String> for SharedStr {
     }
 }
 
+impl From<std::sync::Arc<str>> for SharedStr {
+    fn from(s: std::sync::Arc<str>) -> Self {
+        SharedStr::from(s.to_string())
+    }
+}
+
 impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
         SharedStr::from(s.to_owned())
@@ -356,6 +362,11 @@ impl LineIndex {
 /// hundred bytes it was a noticeable share of a run).
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
     memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)
+}
+
+/// Offset of every line start of `text`: 0, then just past every `\n`.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(memchr_newlines(text)).collect()
 }
 
 /// The pieces of `text` between newlines, as `text.split('\n')` gives them (the last

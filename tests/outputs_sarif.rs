@@ -136,7 +136,7 @@ fn two_label_report() -> reportlint::findings::FileReport {
         },
     );
     r.error = None;
-    r.source = Some(std::sync::Arc::from(text));
+    r.source = Some(reportlint::span::SharedStr::from(text));
     r.findings.push(finding);
     r
 }

@@ -5,7 +5,6 @@
 mod outputs_common;
 use outputs_common::*;
 
-use std::sync::Arc;
 
 use reportlint::findings::{FileError, FileReport, Finding, Label};
 use reportlint::rules::Severity;
@@ -140,7 +139,7 @@ fn multi_label_findings_without_rules_give_a_valid_log() {
         },
     );
     report.error = None;
-    report.source = Some(Arc::from(text));
+    report.source = Some(reportlint::span::SharedStr::from(text));
     report.findings.push(finding(vec![
         label(b, 4, 2, 11, "rate = 100%"),
         label(a, 2, 1, 5, "received = 12"),

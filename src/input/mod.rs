@@ -25,6 +25,7 @@ use thiserror::Error;
 
 use crate::fold::Folded;
 use crate::source::{self, InputEncoding, SourceError};
+use crate::span::SharedStr;
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +115,9 @@ pub struct Input {
     /// Where it was read from.
     pub path: PathBuf,
     /// What spans index and renderers show: the decoded file (text, HTML) or the
-    /// extracted text (DOCX).
-    pub source: String,
+    /// extracted text (DOCX). Shared with the file's report, which keeps it for
+    /// renderers.
+    pub source: SharedStr,
     /// The encoding (or, for DOCX, `DOCX (extracted text)`).
     pub encoding: &'static str,
     /// Its format.
@@ -146,7 +148,7 @@ impl Input {
             .unwrap_or_default();
         Input {
             path,
-            source: text,
+            source: SharedStr::from(text),
             encoding,
             format,
             extracted,
@@ -239,7 +241,7 @@ pub fn read_as(path: &Path, max_bytes: u64, encoding: InputEncoding) -> Result<I
             }
             Ok(Input {
                 path: path.to_path_buf(),
-                source: docx.text,
+                source: SharedStr::from(docx.text),
                 encoding: "DOCX (extracted text)",
                 format: Format::Docx,
                 extracted: None,

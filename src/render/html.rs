@@ -853,7 +853,6 @@ impl<'a> MarkedText<'a> {
 mod tests {
     use super::*;
     use crate::findings::Label;
-    use std::sync::Arc;
 
     /// A finding whose labels claim line 1 (the notes print the label's own line).
     fn finding(rule: &str, sev: Severity, labels: Vec<(usize, usize, &str)>) -> Finding {
@@ -879,7 +878,12 @@ mod tests {
     }
 
     fn report(text: &str, findings: Vec<Finding>) -> FileReport {
-        let mut r = FileReport::from_outcomes("r.txt".into(), Arc::from(text), "UTF-8", []);
+        let mut r = FileReport::from_outcomes(
+            "r.txt".into(),
+            crate::span::SharedStr::from(text),
+            "UTF-8",
+            [],
+        );
         r.findings = findings;
         r
     }

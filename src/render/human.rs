@@ -1,8 +1,8 @@
 //! Human output: each finding as a miette diagnostic with the report snippet, a label
 //! on every operand, help and notes.
 
+use crate::span::SharedStr;
 use std::fmt::{self, Write as _};
-use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -38,19 +38,16 @@ struct FindingDiagnostic<'a> {
 /// compares them over every span of several texts).
 struct IndexedSource {
     name: String,
-    text: Arc<str>,
+    text: SharedStr,
     /// Byte offset of every line start (0 first); `None` when the text holds a `\r`,
     /// whose line counting (`\r\n` once, a lone `\r` too) is left to miette's own walk.
     line_starts: Option<Vec<usize>>,
 }
 
 impl IndexedSource {
-    fn new(name: String, text: Arc<str>) -> Self {
-        let line_starts = (!text.contains('\r')).then(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
+    fn new(name: String, text: SharedStr) -> Self {
+        let line_starts = (memchr::memchr(b'\r', text.as_bytes()).is_none())
+            .then(|| crate::span::line_starts(&text));
         IndexedSource {
             name,
             text,
@@ -266,7 +263,7 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
-    let text: Arc<str> = report.source.clone().unwrap_or_else(|| Arc::from(""));
+    let text = report.source.clone().unwrap_or_default();
     let source = IndexedSource::new(path.clone(), text);
     for f in &report.findings {
         let d = FindingDiagnostic {
@@ -371,7 +368,7 @@ mod tests {
             "a\nb\nc\nd\ne\nf\ng",
         ];
         for text in texts {
-            let src = IndexedSource::new("f.txt".into(), Arc::from(text));
+            let src = IndexedSource::new("f.txt".into(), SharedStr::from(text));
             let bounds: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .collect();
