@@ -5,7 +5,6 @@
 mod outputs_common;
 use outputs_common::*;
 
-
 use reportlint::findings::{FileError, FileReport, Finding, Label};
 use reportlint::rules::Severity;
 

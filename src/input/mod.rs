@@ -249,7 +249,7 @@ pub fn read_as(path: &Path, max_bytes: u64, encoding: InputEncoding) -> Result<I
             })
         }
         format => {
-            let src = source::decode_as(path, &bytes, max_bytes, encoding)?;
+            let src = source::decode_owned(path, bytes, max_bytes, encoding)?;
             Ok(Input::from_text(src.path, src.text, src.encoding, format))
         }
     }
