@@ -46,14 +46,15 @@ fn ts_table(root: &Path) -> String {
         let _ = write!(code, "'\\u{{{:x}}}',", *c as u32);
     }
     code.push_str("];\n");
-    // One bit per dense code point: set where folding changes it.
+    // One bit per dense code point: set where folding changes it. A const, so
+    // fold.rs can lay it into its table of run stops at compile time.
     let mut changes = vec![0u64; dense.len().div_ceil(64)];
     for (i, &c) in dense.iter().enumerate() {
         if c != '\0' && c as u32 != TABLE_START + i as u32 {
             changes[i / 64] |= 1 << (i % 64);
         }
     }
-    let _ = write!(code, "static TS_CHANGES: [u64; {}] = [", changes.len());
+    let _ = write!(code, "const TS_CHANGES: [u64; {}] = [", changes.len());
     for w in &changes {
         let _ = write!(code, "{w:#x},");
     }

@@ -61,7 +61,7 @@ impl Folded {
         // cost. ASCII is skipped a byte at a time; 2- and 3-byte characters are decoded
         // by hand, and an ideograph of the dense range that folding leaves alone
         // (nearly every character of a report) is dismissed with one bit of
-        // `TS_CHANGES`. Only 4-byte characters go through `char`s.
+        // `STOPS`. Only 4-byte characters go through `char`s.
         loop {
             // The run of characters folding leaves alone from `at` (ASCII, Latin such
             // as pinyin, CJK punctuation, unchanged ideographs), in a loop of its own:
@@ -70,10 +70,7 @@ impl Folded {
             loop {
                 match rest {
                     [b, tail @ ..] if *b < 0x80 => rest = tail,
-                    [b0 @ 0xE4..=0xE9, b1, b2, tail @ ..] if keeps_ideograph(*b0, *b1, *b2) => {
-                        rest = tail
-                    }
-                    [b0 @ 0xE2..=0xE3, b1, b2, tail @ ..] if keeps_3byte(*b0, *b1, *b2) => {
+                    [b0 @ 0xE2..=0xE9, b1, b2, tail @ ..] if keeps_3byte(*b0, *b1, *b2) => {
                         rest = tail
                     }
                     // U+0080..=U+07FF: only the no-break space U+00A0 (C2 A0) folds.
@@ -308,30 +305,37 @@ impl TsTable {
     }
 }
 
-/// Whether the 3-byte UTF-8 sequence `b0 b1 b2` (lead byte 0xE2..=0xE9: U+2000..=U+9FFF)
-/// is a character that folding leaves alone: one of the dense ideographs, or of the
-/// punctuation below them (“”…—、。《》〔〕), checked against `LOW_CHANGES`.
-///
-/// The lead byte's low bits and `b1` pick a 64-bit word, `b2` the bit: both bitmaps
-/// start at a multiple of 64, so no code point needs assembling.
+/// Whether the 3-byte UTF-8 sequence `b0 b1 b2` is a character that folding
+/// leaves alone, by one bit of `STOPS`: the lead byte's low bits and `b1` pick the
+/// word, `b2` the bit, so no code point needs assembling and the index cannot leave
+/// the table.
 fn keeps_3byte(b0: u8, b1: u8, b2: u8) -> bool {
     let word = (((b0 as usize) & 0x0F) << 6) | ((b1 as usize) & 0x3F);
-    let bits = match word.checked_sub(TABLE_START as usize / 64) {
-        Some(w) => TS_CHANGES.get(w),
-        None => word
-            .checked_sub(LOW_START as usize / 64)
-            .and_then(|w| LOW_CHANGES.get(w)),
-    };
-    bits.is_some_and(|bits| bits & (1 << (b2 & 0x3F)) == 0)
-}
-
-/// [`keeps_3byte`] for lead bytes 0xE4..=0xE9 (U+4000..=U+9FFF), all in `TS_CHANGES`.
-fn keeps_ideograph(b0: u8, b1: u8, b2: u8) -> bool {
-    let word = (((b0 as usize) & 0x0F) << 6) | ((b1 as usize) & 0x3F);
-    TS_CHANGES
-        .get(word.wrapping_sub(TABLE_START as usize / 64))
+    STOPS
+        .get(word)
         .is_some_and(|bits| bits & (1 << (b2 & 0x3F)) == 0)
 }
+
+/// One bit per code point U+0000..=U+FFFF, in the order `keeps_3byte` indexes them:
+/// set where the run of unchanged characters must stop. From `LOW_START` to
+/// `DENSE_END` these are the characters folding changes (`LOW_CHANGES`, then
+/// `TS_CHANGES`); everywhere else every bit is set, leaving them to the general path.
+static STOPS: [u64; 1024] = {
+    let mut stops = [!0u64; 1024];
+    let low = (LOW_START / 64) as usize;
+    let mut i = 0;
+    while i < LOW_CHANGES.len() {
+        stops[low + i] = LOW_CHANGES[i];
+        i += 1;
+    }
+    let dense = (TABLE_START / 64) as usize;
+    let mut i = 0;
+    while i < TS_CHANGES.len() {
+        stops[dense + i] = TS_CHANGES[i];
+        i += 1;
+    }
+    stops
+};
 
 /// The simplified form of the traditional ideograph `rest` starts with, if it starts
 /// with one from U+4000 on (lead bytes 0xE4..=0xE9) that the table changes.
