@@ -109,6 +109,9 @@ pub struct Ctx<'a> {
     /// Regexes (by address) whose pattern has no assertions, noted as their literals
     /// are evaluated: the ones [`Ctx::cannot_match`] may answer for.
     assertion_free: RefCell<HashSet<usize, BuildHasherDefault<OffsetHasher>>>,
+    /// The verdicts of quantifiers outside every other, evaluated unexplained, by
+    /// expression address. See the `Quant` case of [`Ctx::eval`].
+    settled: RefCell<OffsetMap<usize, bool>>,
     /// `matches(scope, re)` over a piece of the report, by (regex address, folded
     /// start, length): a failing rule's message and its explained re-evaluation ask
     /// for the same matches again.
@@ -140,6 +143,7 @@ impl<'a> Ctx<'a> {
             lines: RefCell::new(None),
             whole_text: RefCell::new(None),
             anywhere: RefCell::default(),
+            settled: RefCell::default(),
             assertion_free: RefCell::default(),
             found: RefCell::default(),
             pieces: RefCell::default(),
@@ -722,48 +726,28 @@ impl<'a> Ctx<'a> {
                 filter,
                 body,
             } => {
-                let Value::List(items) = self.eval(list, sc) else {
-                    return Value::None;
-                };
-                let mut evidence = Vec::new();
-                let mut any_assessed = false;
-                let mut decided = None;
-                for item in items.iter() {
-                    sc.vars.push((var.name.as_str(), item.clone()));
-                    let keep = self.keeps(filter.as_deref(), sc);
-                    let r = if keep {
-                        self.eval(body, sc)
-                    } else {
-                        Value::None
-                    };
-                    sc.vars.pop();
-                    if let Value::Bool(t) = r {
-                        any_assessed = true;
-                        match (kind, t.holds) {
-                            (Quantifier::All, false) | (Quantifier::None, true) => {
-                                evidence.extend(t.evidence);
-                                decided = Some(false);
-                            }
-                            (Quantifier::Any, true) => {
-                                return Value::Bool(Truth {
-                                    holds: true,
-                                    evidence: t.evidence,
-                                    notes: t.notes,
-                                });
-                            }
-                            _ => {}
+                // A quantifier outside every other binds nothing but its own variable,
+                // so its verdict is the report's alone. When explaining, a verdict that
+                // no element decided (`any` false, `all` or `none` true) has no
+                // evidence to give: the one found unexplained stands, without walking
+                // the list again (a failing rule is explained by a second evaluation).
+                let settled_key = sc.vars.is_empty().then_some(e as *const Expr as usize);
+                if let (true, Some(key)) = (self.explain.get(), settled_key) {
+                    if let Some(&holds) = self.settled.borrow().get(&key) {
+                        if holds != matches!(kind, Quantifier::Any) {
+                            return Value::Bool(Truth {
+                                holds,
+                                evidence: Vec::new(),
+                                notes: Vec::new(),
+                            });
                         }
                     }
                 }
-                if !items.is_empty() && !any_assessed {
-                    return Value::None;
+                let v = self.quantify(*kind, var, list, filter.as_deref(), body, sc);
+                if let (false, Some(key), Value::Bool(t)) = (self.explain.get(), settled_key, &v) {
+                    self.settled.borrow_mut().insert(key, t.holds);
                 }
-                let holds = decided.unwrap_or(!matches!(kind, Quantifier::Any));
-                Value::Bool(Truth {
-                    holds,
-                    evidence,
-                    notes: Vec::new(),
-                })
+                v
             }
             ExprKind::Comprehension {
                 func,
@@ -809,6 +793,60 @@ impl<'a> Ctx<'a> {
                 None => Value::None,
             },
         }
+    }
+
+    /// `kind var in list where filter: body`.
+    fn quantify<'e>(
+        &self,
+        kind: Quantifier,
+        var: &'e crate::dsl::ast::Ident,
+        list: &'e Expr,
+        filter: Option<&'e Expr>,
+        body: &'e Expr,
+        sc: &mut Scope<'e>,
+    ) -> Value {
+        let Value::List(items) = self.eval(list, sc) else {
+            return Value::None;
+        };
+        let mut evidence = Vec::new();
+        let mut any_assessed = false;
+        let mut decided = None;
+        for item in items.iter() {
+            sc.vars.push((var.name.as_str(), item.clone()));
+            let keep = self.keeps(filter, sc);
+            let r = if keep {
+                self.eval(body, sc)
+            } else {
+                Value::None
+            };
+            sc.vars.pop();
+            if let Value::Bool(t) = r {
+                any_assessed = true;
+                match (kind, t.holds) {
+                    (Quantifier::All, false) | (Quantifier::None, true) => {
+                        evidence.extend(t.evidence);
+                        decided = Some(false);
+                    }
+                    (Quantifier::Any, true) => {
+                        return Value::Bool(Truth {
+                            holds: true,
+                            evidence: t.evidence,
+                            notes: t.notes,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !items.is_empty() && !any_assessed {
+            return Value::None;
+        }
+        let holds = decided.unwrap_or(!matches!(kind, Quantifier::Any));
+        Value::Bool(Truth {
+            holds,
+            evidence,
+            notes: Vec::new(),
+        })
     }
 
     fn binary<'e>(&self, op: BinOp, a: &'e Expr, b: &'e Expr, sc: &mut Scope<'e>) -> Value {
