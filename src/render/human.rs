@@ -1,7 +1,8 @@
 //! Human output: each finding as a miette diagnostic with the report snippet, a label
 //! on every operand, help and notes.
 
-use crate::span::SharedStr;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use miette::{
@@ -11,6 +12,7 @@ use miette::{
 
 use crate::findings::{FileReport, Finding, Summary};
 use crate::rules::Severity;
+use crate::span::SharedStr;
 
 /// How to draw.
 #[derive(Debug, Clone, Copy)]
@@ -249,6 +251,41 @@ fn help_text(f: &Finding) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
+/// The help under a finding as miette's `render_footer` writes it: `textwrap::fill`
+/// with its options (width less 2, `  help: ` then eight spaces of indent, words
+/// broken). A line at a time, each remembered: `fill` wraps the lines of a text one by
+/// one, with the first indent on the first only and the same width for both indents,
+/// so the pieces join to the same text; and a rule's help, the same under every
+/// finding, was wrapped anew each time (a tenth of a human-output run, Chinese text
+/// being one long word to the wrapper).
+fn help_block(help: &str, first_indent: &str, width: usize) -> String {
+    thread_local! {
+        static WRAPPED: RefCell<HashMap<(String, String, usize), String>> =
+            RefCell::new(HashMap::new());
+    }
+    const REST_INDENT: &str = "        ";
+    let mut out = String::new();
+    for (i, line) in help.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let indent = if i == 0 { first_indent } else { REST_INDENT };
+        WRAPPED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let key = (line.to_string(), indent.to_string(), width);
+            let wrapped = cache.entry(key).or_insert_with(|| {
+                let opts = textwrap::Options::new(width.saturating_sub(2))
+                    .initial_indent(indent)
+                    .subsequent_indent(REST_INDENT)
+                    .break_words(true);
+                textwrap::fill(line, opts)
+            });
+            out.push_str(wrapped);
+        });
+    }
+    out
+}
+
 /// Render one file's findings (or its error).
 pub fn render_file(report: &FileReport, style: Style) -> String {
     let mut out = String::new();
@@ -262,6 +299,7 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    let help_indent = theme.styles.help.style("  help: ").to_string();
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
     let text = report.source.clone().unwrap_or_default();
     let source = IndexedSource::new(path.clone(), text);
@@ -269,12 +307,17 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
         let d = FindingDiagnostic {
             finding: f,
             source: &source,
-            help: help_text(f),
+            help: None,
         };
         if f.labels.is_empty() {
             let _ = writeln!(out, "{path}:");
         }
         let _ = handler.render_report(&mut out, &d);
+        // The help is the last part of miette's rendering (nothing related, no
+        // footer): written here as miette writes it, wrapped a line at a time.
+        if let Some(help) = help_text(f) {
+            let _ = writeln!(out, "{}", help_block(&help, &help_indent, style.width));
+        }
         out.push('\n');
     }
     if let Some(t) = report.truncated {
@@ -353,6 +396,53 @@ mod tests {
             c.column(),
             c.line_count(),
         )
+    }
+
+    /// The help written after miette's rendering is what miette writes itself, for
+    /// helps of one line and of several (notes, a long rule help, an empty line, a
+    /// reference), with and without colour, and again from the remembered lines.
+    #[test]
+    fn help_block_is_what_miette_writes() {
+        let long = "转载、转码或拼音标注会损坏文字：出现替换字符、汉字后夹注拼音“发(fā)布”、以“?”加字母（“评价?h政府”）、“??”或“*”代替的字。应以原始发布稿核对并改正。单个“?”夹在汉字之间可能是正常的问号，不报。";
+        let helps = [
+            "short".to_string(),
+            long.to_string(),
+            format!("100% ≠ 450/497 = 90.5%\n{long}\nreference: 《条例》第三十二条"),
+            format!("note one\n\n{long} words with spaces to break between them at the edge"),
+            "trailing spaces   \nnext".to_string(),
+        ];
+        for theme in [GraphicalTheme::unicode_nocolor(), GraphicalTheme::unicode()] {
+            let indent = theme.styles.help.style("  help: ").to_string();
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            for help in &helps {
+                let finding = Finding {
+                    rule: "x/y".into(),
+                    severity: Severity::Warning,
+                    message: "m".into(),
+                    labels: vec![],
+                    title: "t".into(),
+                    help: None,
+                    notes: vec![],
+                    reference: None,
+                };
+                let source = IndexedSource::new("f.txt".into(), SharedStr::from(""));
+                let render = |help: Option<String>| {
+                    let mut out = String::new();
+                    let d = FindingDiagnostic {
+                        finding: &finding,
+                        source: &source,
+                        help,
+                    };
+                    handler.render_report(&mut out, &d).unwrap();
+                    out
+                };
+                let by_miette = render(Some(help.clone()));
+                for _ in 0..2 {
+                    let ours = render(None) + &help_block(help, &indent, 100) + "\n";
+                    assert_eq!(ours, by_miette, "{help:?}");
+                }
+            }
+        }
     }
 
     #[test]
