@@ -272,6 +272,11 @@ fn help_block(help: &str, first_indent: &str, width: usize) -> String {
         let indent = if i == 0 { first_indent } else { REST_INDENT };
         WRAPPED.with(|cache| {
             let mut cache = cache.borrow_mut();
+            // Notes differ from finding to finding: forgetting everything now and then
+            // keeps memory flat over any run, and costs a rule's help one wrap more.
+            if cache.len() >= 256 {
+                cache.clear();
+            }
             let key = (line.to_string(), indent.to_string(), width);
             let wrapped = cache.entry(key).or_insert_with(|| {
                 let opts = textwrap::Options::new(width.saturating_sub(2))
