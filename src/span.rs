@@ -314,9 +314,9 @@ pub struct LineIndex {
 impl LineIndex {
     /// Index the line starts of `text`.
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text));
-        LineIndex { starts }
+        LineIndex {
+            starts: line_starts(text),
+        }
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.
